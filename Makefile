@@ -1,0 +1,32 @@
+# One entry point: `make demo` and `make test` set everything up on a fresh machine
+# (Python 3.11+ and pip are all they need).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench clean
+
+demo: $(STAMP)
+	$(BIN)/podcast parse episodes/lossless-compression.md
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check podcast tests bench
+	$(BIN)/mypy podcast
+
+bench: $(STAMP)
+	$(BIN)/python bench/parse.py
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

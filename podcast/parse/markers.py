@@ -1,0 +1,304 @@
+"""Speaker markers: recognising ``李老师说：``, ``**白硕**：``, ``Q:``, ``TERRY GROSS, HOST:``…
+
+A marker is found on one line. Whether it really starts a turn is decided later, over the
+whole post (a label seen once in a weak form may be a headline); this module only says
+what a line's label is, what kind of label it is, and how sure the form is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from podcast.parse.blocks import Line
+
+MarkerKind = Literal["speaker", "narrator", "meta", "note", "cast"]
+
+COLONS = ":："
+MAX_LABEL_CHARS = 60
+
+# Labels that introduce metadata, not speech. The value is the metadata key it sets (or "").
+META_LABELS = {
+    "作者": "author", "文": "author", "撰文": "author", "发布者": "author", "整理": "",
+    "时间": "date", "日期": "date", "发布时间": "date", "发表时间": "date", "发表于": "date",
+    "发布于": "date", "更新": "", "更新时间": "", "来源": "source", "出处": "source",
+    "原文": "source", "原文链接": "source", "链接": "", "网址": "", "地址": "", "标签": "",
+    "分类": "", "关键词": "", "关键字": "", "字数": "", "阅读": "", "责任编辑": "", "编辑": "",
+    "校对": "", "审校": "", "翻译": "", "译者": "", "摄影": "", "图片": "", "图": "", "视频": "",
+    "author": "author", "by": "author", "posted by": "author", "written by": "author",
+    "date": "date", "posted": "date", "posted on": "date", "published": "date",
+    "published on": "date", "updated": "", "last updated": "", "source": "source",
+    "original": "source", "url": "", "link": "", "tags": "", "tagged": "", "category": "",
+    "categories": "", "filed under": "", "keywords": "", "photo": "", "image": "",
+    "credit": "", "photo credit": "", "image credit": "", "reading time": "", "words": "",
+}  # fmt: skip
+
+# Labels that open a paragraph of commentary outside the dialogue.
+NOTE_LABELS = {
+    "注", "备注", "编注", "译注", "附", "附注", "附录", "说明", "提示", "声明", "免责声明",
+    "摘要", "导语", "导读", "引言", "前言", "题记", "编者的话", "后记", "按语", "背景",
+    "note", "notes", "editor's note", "editors' note", "update", "correction", "disclosure",
+    "summary", "tl;dr", "tldr", "abstract", "preface", "background", "epigraph", "afterword",
+}  # fmt: skip
+
+# Labels that list who takes part: "嘉宾：马仲良，张三" — a cast list, not a turn.
+CAST_LABELS = {
+    "嘉宾", "对话嘉宾", "主持", "主讲", "参与者", "与会者", "出席", "出场人物", "人物", "角色",
+    "guest", "guests", "host", "hosts", "panelists", "participants", "speakers", "cast",
+    "featuring", "with", "moderator",
+}  # fmt: skip
+# "主持人：大家好。" is speech; "主持人：张三" is a cast line — decided in the dialogue stage.
+
+NARRATOR_LABELS = {"旁白", "画外音", "narrator", "narration"}
+
+# Words that are often followed by a colon but never name a speaker.
+NOT_NAMES = {
+    "问题", "原因", "结论", "答案", "结果", "总结", "例如", "比如", "注意", "要点", "重点", "关键",
+    "首先", "其次", "再次", "最后", "另外", "此外", "其一", "其二", "一是", "二是", "三是", "定义",
+    "公式", "目标", "方法", "步骤", "优点", "缺点", "原话", "标题", "主题", "话题", "题目", "场景",
+    "地点", "重磅", "独家", "快讯", "突发", "更正", "警告", "小结", "总之", "所以", "因此", "但是",
+    "不过", "然而", "其实", "当然", "比方说", "换句话说", "也就是说", "事实上", "实际上", "那么",
+    "第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十", "上", "下",
+    "step", "part", "chapter", "section", "example", "warning", "tip", "conclusion",
+    "breaking", "exclusive", "opinion", "analysis", "review", "interview", "transcript",
+    "problem", "solution", "result", "results", "reason", "goal", "goals", "bottom line",
+    "key takeaway", "takeaway", "takeaways", "fact", "quote", "definition", "http", "https",
+    "mailto", "ftp", "re", "fwd", "subject", "title", "topic", "time", "location", "venue",
+}  # fmt: skip
+
+HONORIFICS = (
+    "老师", "先生", "女士", "小姐", "教授", "博士", "同学", "老总", "院士", "主任", "校长",
+    "局长", "部长", "经理", "总监", "书记", "师兄", "师姐", "师弟", "师妹", "同志", "大夫",
+    "医生", "律师", "记者", "主编", "阿姨", "叔叔", "师傅", "大师", "总", "老", "兄", "哥", "姐",
+)  # fmt: skip
+
+# Characters that do not occur after the first character of a name but do in phrases
+# ("原因很简单", "问题是", "我的看法").
+_PHRASE_CHARS = set(
+    "的了是在很就也都吗呢吧啊呀哦嗯么这那说着过把被让给从向对所或且并还再更最太非没不有个些每各该此它们我你他她"
+)
+
+_SPEECH_VERB = re.compile(
+    r"(?:又|还|也|便|就|则|接着|继续|笑着|马上|立即|立刻|随即|当即|连忙|赶紧|补充)?"
+    r"(?:说道|说|问道|问|答道|答|回答|道|曰|云|补充|插话|追问|反问|笑道|表示|指出|回应|提问|发言|总结)$"
+)
+_DIRECTION = re.compile(r"^(?P<name>.+?)\s*[（(](?P<direction>[^（）()]{1,40})[）)]$")
+_BRACKETED = re.compile(r"^[【\[](?P<inner>[^】\]]{1,20})[】\]]$")
+_HANZI_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·•]{0,11}[A-Za-z0-9]?$")
+_LATIN_WORD = re.compile(
+    r"^(?:[A-Z][\w.'’\-]*|(?:de|da|van|von|der|den|bin|al|la|le|del|di|du|of|the|and)|#?\d{1,2}|[A-Z]\.)$"
+)
+_FUNCTION_WORDS = {
+    "the", "this", "that", "these", "those", "why", "how", "what", "when", "where", "which",
+    "who", "here", "there", "it", "its", "in", "on", "at", "for", "and", "but", "or", "if",
+    "so", "my", "our", "your", "their", "his", "her", "we", "you", "they", "an", "to", "from",
+    "with", "by", "as", "is", "are", "was", "be", "not", "no", "yes", "read", "see", "click",
+    "watch", "listen", "subscribe", "follow", "share", "more", "all", "new", "one", "two",
+    "first", "second", "third", "next", "last", "final", "how-to", "about", "day", "week",
+}  # fmt: skip
+_ALLCAPS_PARTICLES = {"OF", "THE", "AND", "DE", "VAN", "VON", "AL", "BIN"}
+
+TIMESTAMP = r"\(?\[?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]?\)?"
+_LEADING_TIMESTAMP = re.compile(rf"^{TIMESTAMP}\s*")
+_TRAILING_TIMESTAMP = re.compile(rf"^(?P<name>.+?)\s+{TIMESTAMP}$")
+_TIMESTAMP_ONLY = re.compile(rf"^{TIMESTAMP}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A label found at the start of a line."""
+
+    kind: MarkerKind
+    """``speaker`` (a person talks), ``narrator``, ``meta`` (作者：…), ``note`` (立委按：…), ``cast``."""
+    label: str
+    """The label as written, without colon or markup: ``李老师说``, ``TERRY GROSS, HOST``."""
+    name: str
+    """The person (or key) in the label: ``李老师``, ``TERRY GROSS``, ``李白``."""
+    rest: str
+    """The line's text after the label."""
+    strong: bool
+    """The form is unambiguous (bold, ``X说：``, alone on its line, ALL CAPS, Q/A, timestamp)."""
+
+
+def strip_timestamp(text: str) -> str:
+    """Remove a transcript timestamp at the start of a line.
+
+    >>> strip_timestamp("[00:01:23] Lex: hi"), strip_timestamp("10:30 开会")
+    ('Lex: hi', '10:30 开会')
+    """
+    match = _LEADING_TIMESTAMP.match(text)
+    if match and (text[0] in "[(" or _TIMESTAMP_ONLY.match(text.split()[0] if text.split() else "")):
+        rest = text[match.end() :]
+        # "10:30 开会" is prose that starts with a time; a transcript stamp is followed by a
+        # speaker or is bracketed.
+        if text[0] in "[(" or find_label_end(rest) is not None:
+            return rest
+    return text
+
+
+def is_timestamp(text: str) -> bool:
+    """True for a line that is only a timestamp (``00:01:23``, ``(1:02)``)."""
+    return _TIMESTAMP_ONLY.match(text.strip()) is not None
+
+
+def find_label_end(text: str) -> int | None:
+    """Index of the colon that ends a plausible label at the start of ``text``."""
+    for index, char in enumerate(text[: MAX_LABEL_CHARS + 1]):
+        if char in COLONS:
+            return index if index else None
+        if char in "。！？!?;；\n":
+            return None
+    return None
+
+
+def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
+    """The marker at the start of ``line``, if it has one.
+
+    >>> find_marker(Line("李老师说：纠结有日子了")).name
+    '李老师'
+    >>> find_marker(Line("原因很简单：训练不足。")) is None
+    True
+    >>> m = find_marker(Line("TERRY GROSS, HOST: Welcome."))
+    >>> m.name, m.label, m.rest, m.strong
+    ('TERRY GROSS', 'TERRY GROSS, HOST', 'Welcome.', True)
+    >>> find_marker(Line("立委按：这是按语")).kind
+    'note'
+    """
+    text = strip_timestamp(line.text.strip())
+    bold = line.bold
+    if bold is None and text.startswith(("**", "__")):
+        # CommonMark leaves "**李：**对" unparsed (CJK punctuation breaks flanking): read it here.
+        close = text.find(text[:2], 2)
+        if 2 < close <= MAX_LABEL_CHARS:
+            bold, text = text[2:close], text[2:close] + text[close + 2 :]
+    if bold:
+        marker = _bold_marker(bold, text, next_line)
+        if marker:
+            return marker
+    stamped = _TRAILING_TIMESTAMP.match(text)
+    if stamped:
+        # "Ada Byron  00:00:25": a name alone on its line with the time it speaks.
+        marker = classify(stamped.group("name"), "", strong=True, require_speaker=True)
+        if marker is not None:
+            return marker
+    end = find_label_end(text)
+    if end is not None:
+        rest = text[end + 1 :].strip()
+        if rest.startswith("//"):
+            return None  # a URL scheme, not a label
+        label = text[:end].strip()
+        return classify(label, rest, strong=not rest or _strong_form(label))
+    # A name alone on its line with the timestamp on the next line.
+    if next_line is not None and _LEADING_TIMESTAMP.match(next_line.strip()) and len(text) <= 40:
+        return classify(text, "", strong=True, require_speaker=True)
+    return None
+
+
+def _bold_marker(bold: str, text: str, next_line: str | None) -> Marker | None:
+    bold = bold.strip()
+    after = text[len(bold) :] if text.startswith(bold) else text
+    if bold and bold[-1] in COLONS:
+        return classify(bold[:-1].strip(), after.strip(), strong=True)
+    stripped = after.lstrip()
+    if stripped and stripped[0] in COLONS:
+        return classify(bold, stripped[1:].strip(), strong=True)
+    if not stripped.strip() and next_line is not None and _LEADING_TIMESTAMP.match(next_line.strip()):
+        return classify(bold, "", strong=True, require_speaker=True)
+    return None
+
+
+def _strong_form(label: str) -> bool:
+    core = _DIRECTION.sub(r"\g<name>", label)
+    if _SPEECH_VERB.search(core) and len(core) > 1:
+        return True
+    if re.fullmatch(r"[A-Z][A-Z.'’\- ]*(?:, ?[A-Z][A-Z.'’\- ]*)?(?: #\d+)?", label) and len(label) > 1:
+        return True  # ALL CAPS transcripts (NPR)
+    return label in {"Q", "A", "q", "a", "问", "答"} or _DIRECTION.match(label) is not None
+
+
+def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = False) -> Marker | None:
+    """Decide what a label before a colon is, or None when it is not a label at all.
+
+    >>> classify("作者", "立委", strong=False).kind
+    'meta'
+    >>> classify("李白（極不情愿地）", "好吧", strong=True).name
+    '李白'
+    >>> classify("维纳一系的“压缩”", "…", strong=False) is None
+    True
+    """
+    label = label.strip().strip("*_").strip()
+    if not label or len(label) > MAX_LABEL_CHARS:
+        return None
+    bracketed = _BRACKETED.match(label)
+    core = bracketed.group("inner") if bracketed else label
+    key = core.lower()
+    if not require_speaker:
+        if key in META_LABELS:
+            return Marker("meta", label, META_LABELS[key], rest, strong)
+        if key in NOTE_LABELS or (re.fullmatch(r"[\u3400-\u9fff]{0,6}按", core) is not None):
+            return Marker("note", label, core, rest, strong)
+        if key in CAST_LABELS:
+            return Marker("cast", label, core, rest, strong)
+    if key in NARRATOR_LABELS:
+        return Marker("narrator", label, core, rest, True)
+    direction = _DIRECTION.match(core)
+    if direction:
+        core = direction.group("name")
+        strong = True
+    name = person_name(core)
+    if name is None:
+        return None
+    return Marker("speaker", label, name, rest, strong)
+
+
+def person_name(text: str) -> str | None:
+    """The person a label names (speech verbs removed), or None if it cannot be a name.
+
+    >>> person_name("李老师说"), person_name("白硕"), person_name("我"), person_name("问题是")
+    ('李老师', '白硕', '我', None)
+    >>> person_name("PRESIDENT DONALD TRUMP"), person_name("Q"), person_name("Why This Matters")
+    ('PRESIDENT DONALD TRUMP', 'Q', None)
+    >>> person_name("TERRY GROSS, HOST"), person_name("10")
+    ('TERRY GROSS', None)
+    """
+    text = text.strip()
+    if not text or text.lower() in NOT_NAMES:
+        return None
+    if _HANZI_NAME.match(text):
+        verb = _SPEECH_VERB.search(text)
+        if verb and verb.start() > 0:
+            text = text[: verb.start()]
+        if text in NOT_NAMES or any(ch in _PHRASE_CHARS for ch in text[1:]):
+            return None
+        if len(_strip_honorific(text)) > 6:
+            return None
+        return text
+    if not text.isascii():
+        return None
+    name, _, role = text.partition(",")
+    words = name.split()
+    if not words or len(words) > 6 or (role and len(role.split()) > 4):
+        return None
+    if len(words) == 1 and len(name) == 1:
+        return name if name.isalpha() else None  # Q, A, B
+    if name.isupper():
+        if all(re.fullmatch(r"[A-Z][A-Z.'’\-]*|#\d{1,2}", w) for w in words):
+            return name.strip()
+        return None
+    if len(words) > 4:
+        return None
+    if any(w.lower() in _FUNCTION_WORDS for w in words):
+        return None
+    if not all(_LATIN_WORD.match(w) for w in words) or not words[0][0].isupper():
+        return None
+    if any(w.upper() in _ALLCAPS_PARTICLES and w[0].isupper() for w in words[1:-1]):
+        return None  # "Lord Of The Rings" is a title, not a person
+    return name.strip()
+
+
+def _strip_honorific(name: str) -> str:
+    for suffix in HONORIFICS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name

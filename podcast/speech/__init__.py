@@ -1,0 +1,1 @@
+"""Speech: engines that turn script text into audio, and what they share."""

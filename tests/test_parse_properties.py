@@ -1,0 +1,64 @@
+"""Properties of parsing that must hold for any input, found by hypothesis."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from podcast.errors import ParseError
+from podcast.model import Post
+from podcast.parse import parse_post
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=400), fmt=st.sampled_from(["markdown", "html", "text"]))
+def test_any_text_gives_a_post_or_parse_error(text: str, fmt: str) -> None:
+    try:
+        post = parse_post(text, source="any", fmt=fmt)
+    except ParseError:
+        return
+    assert isinstance(post, Post)
+    assert post.title
+    for turn in post.turns:
+        assert turn.text.strip()
+
+
+# Post-like text: labels real posts use, and sentences over an alphabet without the words of
+# page boilerplate (which is meant to be dropped) or ASCII colons (a "1:00" line alone is a
+# transcript timestamp, also meant to be dropped).
+LABELS = [
+    "李", "白", "李老师说", "白硕老师", "Q", "A", "TERRY GROSS, HOST", "GROSS", "Lex Fridman",
+    "李白（極不情愿地）", "立委按", "我", "主持人", "问", "答", "**白硕**", "Interviewer",
+]  # fmt: skip
+COLONS = ["：", ": ", ":", " ：", "：", "说："]
+WORDS = "压缩函数模型数据智能推理对齐泛化文本训练参数逼近目标"
+ALPHABET = WORDS + "abcxyzABCXYZ0123456789，。？！、,.!? ()（）《》“”\"'-"
+sentence = st.text(alphabet=ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
+labelled = st.builds(
+    lambda label, c, s: f"{label}{c}{s}", st.sampled_from(LABELS), st.sampled_from(COLONS), sentence
+)
+line = st.one_of(labelled, sentence, st.sampled_from(LABELS).map(lambda label: label + "："))
+post_text = st.lists(st.tuples(line, st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=1, max_size=25).map(
+    lambda parts: "".join(a + b for a, b in parts)
+)
+
+
+def content(texts: Iterable[str]) -> Counter[str]:
+    """Letters and digits: what a listener could miss."""
+    return Counter(ch for text in texts for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=post_text)
+def test_no_content_character_is_lost(text: str) -> None:
+    post = parse_post(text, source="generated", fmt="text")
+    kept = [post.title, *post.notes]
+    for turn in post.turns:
+        kept += [turn.text, turn.label or ""]
+    kept += [str(v) for v in (post.broadcast or {}).values()]
+    missing = content([text]) - content(kept)
+    assert not missing, f"lost {dict(missing)}"
