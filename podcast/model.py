@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +65,51 @@ class Post:
             "notes": list(self.notes),
             "turns": [{"speaker": t.speaker, "label": t.label, "text": t.text} for t in self.turns],
         }
+
+
+SegmentRole = Literal["intro", "turn", "bridge", "outro"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One paragraph of the broadcast script, spoken by one voice."""
+
+    role: SegmentRole
+    """``intro`` and ``outro`` frame the episode, ``bridge`` is the host's narration, ``turn`` a retold turn."""
+    speaker: str
+    """Who speaks it: the host for intro, bridge and outro; the canonical speaker for a turn."""
+    text: str
+    """Exactly what is spoken (a turn starts with its attribution, ``李老师说：``)."""
+    voice: str | None = None
+    """Voice profile name; None lets the renderer pick by role."""
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """The broadcast script of one episode: what is said, by whom, in what order."""
+
+    title: str
+    """The post's title, as the intro says it."""
+    author: str | None
+    """The post's author."""
+    language: str
+    """``zh`` or ``en`` (or a regional tag such as ``zh-CN``)."""
+    source: str
+    """The post the script was written from (path or URL)."""
+    segments: tuple[Segment, ...]
+    """The paragraphs in speaking order."""
+    target_seconds: float = 120.0
+    """The episode length the script was budgeted for."""
+    date: str | None = None
+    """The post's date (ISO), carried to the episode."""
+    host: str = "小雅"
+    """The host's name: the speaker of intro, bridges and outro."""
+    engine: str = "offline"
+    """The speech engine the script was budgeted for."""
+    summarizer: str = "extractive"
+    """The summarizer that condensed the post."""
+
+    @property
+    def voices(self) -> dict[str, str]:
+        """Voice profile per speaker, as the segments name them."""
+        return {s.speaker: s.voice for s in self.segments if s.voice}

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from podcast import __version__
 from podcast.cli import parse as parse_cmd
+from podcast.cli import script as script_cmd
 from podcast.cli.common import console_err
 from podcast.errors import PodcastError
 
@@ -66,6 +67,7 @@ def _root(
 
 
 parse_cmd.register(app)
+script_cmd.register(app)
 
 
 def main() -> None:

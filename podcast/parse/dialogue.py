@@ -121,7 +121,11 @@ def build_dialogue(
             if not text or is_timestamp(text):
                 continue
             marker = markers.get((i, j)) if (i, j) in accepted else None
-            if note_lines or _BRACKET_NOTE.match(text):
+            speaks = marker is not None and marker.kind in ("speaker", "narrator")
+            if note_lines and speaks:
+                notes.append("\n".join(note_lines))  # a speaker right under a cast list or 按语
+                note_lines = []
+            elif note_lines or _BRACKET_NOTE.match(text):
                 note_lines.append(line.text.strip())
                 continue
             if marker is not None and marker.kind == "meta":
@@ -252,7 +256,8 @@ def _cast_lines(markers: dict[tuple[int, int], Marker], flat: list[tuple[int, in
         previous = markers[flat[n - 1]] if n else None
         following = markers[flat[n + 1]] if n + 1 < len(flat) else None
         in_run = any(m is not None and (guesty(m) or m.kind == "cast") for m in (previous, following))
-        if titled or (in_run and n < first_speech and len(marker.rest) >= 4):
+        continues_list = n > 0 and (flat[n - 1] in cast or markers[flat[n - 1]].kind == "cast")
+        if titled or (in_run and n < first_speech and (len(marker.rest) >= 4 or continues_list)):
             cast.add(key)
     return cast
 

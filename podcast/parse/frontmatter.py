@@ -37,7 +37,11 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str, int]:
     try:
         data = yaml.safe_load(source)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.problem_mark
+        if mark is None or (mark.index >= len(source.rstrip()) and exc.context_mark is not None):
+            # Stumbling on the end ("[x" never closed) points at the end; the construct
+            # that was left open is where the fix goes.
+            mark = exc.context_mark
         line = mark.line + 2 if mark is not None else 2  # +1 for 1-based, +1 for the '---'
         problem = exc.problem or exc.context or "invalid YAML"
         raise ParseError(f"{name}: line {line}: broken front matter: {problem}") from exc

@@ -99,6 +99,8 @@ _FUNCTION_WORDS = {
 }  # fmt: skip
 _ALLCAPS_PARTICLES = {"OF", "THE", "AND", "DE", "VAN", "VON", "AL", "BIN"}
 
+_SENTENCE = re.compile(r"[。！？!?…]|[.](?:\s|$)")
+
 TIMESTAMP = r"\(?\[?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]?\)?"
 _LEADING_TIMESTAMP = re.compile(rf"^{TIMESTAMP}\s*")
 _TRAILING_TIMESTAMP = re.compile(rf"^(?P<name>.+?)\s+{TIMESTAMP}$")
@@ -238,8 +240,8 @@ def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = Fal
             return Marker("meta", label, META_LABELS[key], rest, strong)
         if key in NOTE_LABELS or (re.fullmatch(r"[\u3400-\u9fff]{0,6}按", core) is not None):
             return Marker("note", label, core, rest, strong)
-        if key in CAST_LABELS:
-            return Marker("cast", label, core, rest, strong)
+        if key in CAST_LABELS and (not rest or (len(rest) <= 80 and not _SENTENCE.search(rest))):
+            return Marker("cast", label, core, rest, strong)  # "嘉宾：马仲良，周小川"; "Host: Hi." is speech
     if key in NARRATOR_LABELS:
         return Marker("narrator", label, core, rest, True)
     direction = _DIRECTION.match(core)

@@ -1,0 +1,89 @@
+"""``podcast script``: write the two-minute 小雅 script of a post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcast import fsutil, registry
+from podcast.cli.common import console_err, load_show_for, show_voices_dir, target_seconds, warn
+from podcast.parse import DEFAULT_MAX_BYTES, read_post
+from podcast.profiles import load_voice_set
+from podcast.script import load_summarizer, write_script
+from podcast.script.scriptfile import to_markdown
+
+HELP = """Write the broadcast script of a post: 小雅's intro, the dialogue retold speaker by
+speaker within the time budget, and the outro, as Markdown you can edit and render.
+
+The budget is the target length times the narrator voice's measured pace, minus the
+intro, outro, jingles and pauses.
+
+Example: podcast script episodes/lossless-compression.md -o script.md --minutes 2
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("script", help=HELP)(script)
+
+
+def script(
+    post: Annotated[Path, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the script here instead of printing it.")
+    ] = None,
+    minutes: Annotated[
+        float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")
+    ] = None,
+    seconds: Annotated[
+        float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")
+    ] = None,
+    summarizer: Annotated[
+        str, typer.Option("--summarizer", help="How to condense the post.", envvar="PODCAST_SUMMARIZER")
+    ] = "extractive",
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="Budget for this engine's voices (default: the show's).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    max_bytes: Annotated[
+        int,
+        typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this."),
+    ] = DEFAULT_MAX_BYTES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or report.")] = False,
+) -> None:
+    show = load_show_for(post, config)
+    chosen = load_summarizer(summarizer)
+    parsed = read_post(post, max_bytes=max_bytes, aliases=show.aliases)
+    warn(parsed.warnings, quiet=quiet)
+    voices = load_voice_set(_profile_engine(engine or show.engine), parsed.language, show_voices_dir(show))
+    written, plan = write_script(
+        parsed,
+        show=show,
+        voices=voices,
+        target_seconds=target_seconds(minutes, seconds, show),
+        summarizer=chosen,
+    )
+    text = to_markdown(written)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        fsutil.write_text(output, text)
+    if not quiet:
+        where = f" → {output}" if output else ""
+        console_err.print(
+            f"script{where}: {len(written.segments)} segments, about {plan.estimated_seconds:.0f} s "
+            f"({plan.speech_seconds:.0f} s of speech at {plan.pace:g}/s + {plan.overhead_seconds:.0f} s of "
+            f"jingles and pauses; target {plan.target_seconds:.0f} s)",
+            soft_wrap=True,
+        )
+
+
+def _profile_engine(engine: str) -> str:
+    """The profile set a script is budgeted with: ``auto`` plans for the offline voice it
+    falls back to."""
+    if engine == "auto":
+        return "offline"
+    if engine not in registry.names(registry.ENGINES) and engine not in ("offline", "edge", "fake"):
+        registry.load(registry.ENGINES, engine)  # raises, listing the known engines
+    return engine

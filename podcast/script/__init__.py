@@ -1,0 +1,173 @@
+"""Writing the two-minute 小雅 script from a parsed post.
+
+``write_script`` budgets the episode (target seconds × the narrator's measured pace, minus
+the intro, the outro, the jingles and the pauses), asks a summarizer for the turns that
+fit, and frames them: intro, retold turns (``李老师说：…``), host bridges, outro.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from podcast import registry
+from podcast.config import Framing, Show
+from podcast.errors import ScriptError
+from podcast.model import Post, Script, Segment
+from podcast.pacing import overhead_seconds
+from podcast.profiles import VoiceSet
+from podcast.script.summarize import Budget, ExtractiveSummarizer, Summarizer
+from podcast.script.text import speech_units
+
+__all__ = [
+    "Budget",
+    "ExtractiveSummarizer",
+    "Plan",
+    "Summarizer",
+    "framing_for",
+    "load_summarizer",
+    "write_script",
+]
+
+MIN_BODY_SECONDS = 5.0
+"""The least room a body may have: one short sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The budget behind a script, for reports."""
+
+    target_seconds: float
+    """The episode length asked for."""
+    pace: float
+    """The narrator's measured units per second."""
+    body_units: float
+    """Units the body was allowed."""
+    body_used: float
+    """Units the body uses."""
+    speech_seconds: float
+    """Estimated seconds of speech, intro and outro included."""
+    overhead_seconds: float
+    """Estimated seconds of jingles and pauses."""
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Estimated episode length."""
+        return self.speech_seconds + self.overhead_seconds
+
+
+def load_summarizer(name: str) -> Summarizer:
+    """The summarizer registered as ``name``."""
+    factory = registry.load(registry.SUMMARIZERS, name)
+    summarizer = factory() if callable(factory) else factory
+    if not isinstance(summarizer, Summarizer):
+        raise ScriptError(f"summarizer {name!r} does not implement summarize(post, budget)")
+    return summarizer
+
+
+def framing_for(post: Post, show: Show) -> Framing:
+    """The show's framing for the post's language (``[broadcast]`` or ``[broadcast.en]``)."""
+    return show.framing if post.language.lower().startswith("zh") else show.framing_en
+
+
+def _frame(template: str, post: Post, show: Show, framing: Framing) -> str:
+    broadcast = post.broadcast or {}
+    meta = post.metadata
+    author = (
+        _text(meta.get("author_display"))
+        or broadcast.get("author")
+        or framing.author_display
+        or post.author
+        or show.author
+        or ("本博客" if post.language.lower().startswith("zh") else "the blog")
+    )
+    tagline = _text(meta.get("tagline")) or broadcast.get("tagline") or framing.tagline
+    if author.endswith("s") and not post.language.lower().startswith("zh"):
+        template = template.replace("{author}'s", "{author}'")  # "The Editors' latest post"
+    text = template.format(
+        host=framing.host,
+        host_title=framing.host_title,
+        title=post.title,
+        author=author,
+        tagline=tagline,
+        speaker="",
+    )
+    return " ".join(text.split()) if not post.language.lower().startswith("zh") else text
+
+
+def _text(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def write_script(
+    post: Post,
+    *,
+    show: Show,
+    voices: VoiceSet,
+    target_seconds: float,
+    summarizer: Summarizer | None = None,
+) -> tuple[Script, Plan]:
+    """The broadcast script of ``post`` for an episode of ``target_seconds``."""
+    if not post.turns:
+        raise ScriptError(f"{post.source}: the post has no text to retell after cleaning")
+    summarizer = summarizer or ExtractiveSummarizer()
+    framing = framing_for(post, show)
+    language = post.language
+    pace = voices.narrator_profile().pace()
+    intro = _frame(framing.intro, post, show, framing)
+    outro = _frame(framing.outro, post, show, framing)
+    frame_units = speech_units(intro, language) + speech_units(outro, language)
+
+    minimum = frame_units / pace + overhead_seconds(3) + MIN_BODY_SECONDS
+    if target_seconds < minimum:
+        raise ScriptError(
+            f"{target_seconds:g} s is too short: the intro, the outro and the jingles alone need "
+            f"about {minimum - MIN_BODY_SECONDS:.0f} s; ask for at least {math.ceil(minimum)} s"
+        )
+
+    # Pauses depend on how many segments the summary has: budget, summarize, re-budget.
+    segments_guess = 6
+    turns = []
+    body_units = 0.0
+    for _ in range(4):
+        speech_seconds = target_seconds - overhead_seconds(segments_guess)
+        body_units = max(speech_seconds * pace - frame_units, MIN_BODY_SECONDS * pace)
+        turns = summarizer.summarize(post, Budget(body_units, language, framing.attribution))
+        if len(turns) + 2 == segments_guess:
+            break
+        segments_guess = len(turns) + 2
+
+    if not turns:
+        raise ScriptError(f"{post.source}: nothing left to retell once links and markup are removed")
+    assigned = voices.assign(post.speakers, show.speaker_voices)
+    segments = [Segment("intro", framing.host, intro, voices.narrator)]
+    for turn in turns:
+        if turn.speaker is None:
+            segments.append(Segment("bridge", framing.host, turn.text, voices.narrator))
+        else:
+            text = framing.attribution.format(speaker=turn.speaker) + turn.text
+            segments.append(Segment("turn", turn.speaker, text, assigned.get(turn.speaker)))
+    segments.append(Segment("outro", framing.host, outro, voices.narrator))
+
+    script = Script(
+        title=post.title,
+        author=post.author,
+        language=language,
+        source=post.source,
+        segments=tuple(segments),
+        target_seconds=float(target_seconds),
+        date=post.date,
+        host=framing.host,
+        engine=voices.engine,
+        summarizer=summarizer.name,
+    )
+    body_used = sum(speech_units(s.text, language) for s in segments[1:-1])
+    plan = Plan(
+        target_seconds=float(target_seconds),
+        pace=pace,
+        body_units=body_units,
+        body_used=body_used,
+        speech_seconds=(body_used + frame_units) / pace,
+        overhead_seconds=overhead_seconds(len(segments)),
+    )
+    return script, plan

@@ -1,0 +1,357 @@
+"""Summarizers condense a post's dialogue to a budget of speech.
+
+The interface is one method: a ``Post`` and a ``Budget`` in, the retold turns out (narration
+as turns with no speaker). The default, ``extractive``, is offline and deterministic; others
+(an LLM behind an OpenAI-compatible endpoint, say) register under the
+``xiaoya_podcast.summarizers`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol, runtime_checkable
+
+from podcast.model import Post, Turn
+from podcast.script.text import clean_for_speech, speech_units, split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much may be said in the body of an episode."""
+
+    units: float
+    """Speech units for the body (Mandarin syllables or English words), attributions included."""
+    language: str
+    """The post's language."""
+    attribution: str = "{speaker}说："
+    """The template that starts every retold turn; it costs units too."""
+
+    def attribution_units(self, speaker: str) -> float:
+        """Units the attribution of ``speaker`` costs."""
+        return speech_units(self.attribution.format(speaker=speaker), self.language)
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """Condenses a post to fit a budget."""
+
+    name: str
+    """Registry name (``extractive``)."""
+
+    def summarize(self, post: Post, budget: Budget) -> list[Turn]:
+        """The turns to retell, in order, each at most as long as in the post."""
+        ...
+
+
+STOPWORDS_ZH = frozenset(
+    """不是 就是 这个 那个 一个 我们 你们 他们 她们 它们 什么 怎么 为什么 因为 所以 如果 但是 可是
+    而且 或者 还是 没有 可以 可能 这样 那样 这么 那么 这些 那些 自己 已经 现在 时候 其实 当然 然后
+    一些 一样 一种 一直 不过 只是 只有 还有 就会 就要 也是 都是 而是 的话 真的 觉得 知道 需要 应该
+    不能 不会 不要 不用 能够 东西 事情 问题 关于 对于 其中 之后 之前 以及 以后 以前 这种 那种 很多""".split()
+)
+STOPWORDS_EN = frozenset(
+    """a an the and or but if then else of to in on at by for with from as is are was were be been
+    being it its this that these those i you he she we they me him her us them my your his our their
+    what which who whom whose when where why how not no yes do does did done have has had having will
+    would can could should may might must shall so than too very just also only about into over under
+    again further once here there all any both each few more most other some such own same s t don
+    now up down out off there's it's i'm you're we're they're that's let's isn't aren't wasn't can't
+    won't don't didn't doesn't because while until before after above below between through during""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One sentence that may be retold."""
+
+    turn: int
+    """Index of its turn (notes come first, with negative indices)."""
+    order: int
+    """Index of the sentence within its turn."""
+    speaker: str | None
+    label: str | None
+    text: str
+    cost: float
+    tokens: frozenset[str]
+
+
+class ExtractiveSummarizer:
+    """Keeps whole sentences: those that cover the post's key words best per unit of time.
+
+    The objective is the weight of distinct keywords covered (so repeating an idea earns
+    nothing: redundancy is removed by construction) plus a small bonus for a turn's first
+    sentence. It is maximised greedily by gain per unit of cost, which is near-optimal for
+    such budgeted coverage objectives (Lin & Bilmes, 2010). Every speaker with at least 10 %
+    of the dialogue keeps a sentence; the original order is kept.
+    """
+
+    name = "extractive"
+    NOTE_WEIGHT = 0.5
+    """Notes (a preface, 按语) may become host bridges, at half the weight of dialogue."""
+    FIRST_SENTENCE_BONUS = 0.3
+    """Extra value of a turn's first sentence, as a share of its own value."""
+    SUBSTANTIAL_SHARE = 0.10
+    """A speaker with this share of the dialogue's text always keeps a sentence."""
+    DANGLING_FACTOR = 0.5
+    """Value kept by a sentence that starts with a connective when its predecessor is left out."""
+    MIN_RATIO_COST = 8.0
+    """Cost floor when ranking by value per cost, so a one-word "切……" cannot win on ratio."""
+
+    def summarize(self, post: Post, budget: Budget) -> list[Turn]:
+        units = self._units(post, budget)
+        if not units:
+            return []
+        if self._cost(units, budget) <= budget.units:
+            return self._turns(units, budget)  # short enough: kept whole, never padded
+        weights = keyword_weights([u.text for u in units], budget.language)
+        selected = self._select(units, weights, budget)
+        return self._turns(
+            [units[i] for i in sorted(selected, key=lambda i: (units[i].turn, units[i].order))], budget
+        )
+
+    # ------------------------------------------------------------------ units
+
+    def _units(self, post: Post, budget: Budget) -> list[_Unit]:
+        units: list[_Unit] = []
+        notes = [n for n in post.notes if _sentence_like(n)]
+        for n, note in enumerate(notes):
+            for order, sentence in enumerate(_glue_lead_ins(split_sentences(note))):
+                self._add(units, n - len(notes), order, None, None, sentence, budget)
+        for index, turn in enumerate(post.turns):
+            for order, sentence in enumerate(_glue_lead_ins(split_sentences(turn.text))):
+                self._add(units, index, order, turn.speaker, turn.label, sentence, budget)
+        return units
+
+    @staticmethod
+    def _add(
+        units: list[_Unit],
+        turn: int,
+        order: int,
+        speaker: str | None,
+        label: str | None,
+        sentence: str,
+        budget: Budget,
+    ) -> None:
+        text = clean_for_speech(sentence, budget.language)
+        cost = speech_units(text, budget.language)
+        if cost < 1:
+            return
+        units.append(
+            _Unit(turn, order, speaker, label, text, cost, frozenset(tokenize(text, budget.language)))
+        )
+
+    # ------------------------------------------------------------------ selection
+
+    def _select(self, units: list[_Unit], weights: dict[str, float], budget: Budget) -> set[int]:
+        # A turn's first sentence is worth a little more (it usually carries the point);
+        # notes are worth less than the dialogue.
+        scale = [
+            self.NOTE_WEIGHT if u.turn < 0 else 1.0 + (self.FIRST_SENTENCE_BONUS if u.order == 0 else 0.0)
+            for u in units
+        ]
+
+        selected: set[int] = set()
+        covered: set[str] = set()
+        turns_used: set[int] = set()
+
+        def marginal(i: int) -> float:
+            unit = units[i]
+            value = sum(weights.get(t, 0.0) for t in unit.tokens - covered) * scale[i]
+            # "所以……", "就好比……" lean on the sentence before: worth less without it.
+            if unit.order > 0 and i - 1 not in selected and _leans_back(unit.text):
+                value *= self.DANGLING_FACTOR
+            return value
+
+        def cost(i: int) -> float:
+            unit = units[i]
+            extra = 0.0
+            if unit.speaker is not None and unit.turn not in turns_used:
+                extra = budget.attribution_units(unit.speaker)
+            return unit.cost + extra
+
+        def take(i: int) -> None:
+            selected.add(i)
+            covered.update(units[i].tokens)
+            turns_used.add(units[i].turn)
+
+        def spent() -> float:
+            return self._cost([units[i] for i in selected], budget)
+
+        # Every substantial speaker keeps its best sentence (that fits a third of the budget).
+        for speaker in substantial_speakers(units, self.SUBSTANTIAL_SHARE):
+            mine = [i for i, u in enumerate(units) if u.speaker == speaker and cost(i) <= budget.units / 3]
+            if mine and not any(units[i].speaker == speaker for i in selected):
+                best = max(mine, key=lambda i: marginal(i) / max(cost(i), self.MIN_RATIO_COST))
+                if spent() + cost(best) <= budget.units:
+                    take(best)
+
+        while True:
+            room = budget.units - spent()
+            candidates = [
+                i for i in range(len(units)) if i not in selected and cost(i) <= room and marginal(i) > 0
+            ]
+            if not candidates:
+                break
+            best = max(candidates, key=lambda i: (marginal(i) / max(cost(i), self.MIN_RATIO_COST), -i))
+            take(best)
+
+        # Land close to the budget: one more sentence may overshoot by up to 5 %.
+        shortfall = budget.units - spent()
+        if shortfall > 0.05 * budget.units:
+            fits = [
+                i
+                for i in range(len(units))
+                if i not in selected and cost(i) <= shortfall + 0.05 * budget.units and marginal(i) > 0
+            ]
+            if fits:
+                take(min(fits, key=lambda i: (abs(shortfall - cost(i)), -marginal(i))))
+        return selected
+
+    # ------------------------------------------------------------------ output
+
+    @staticmethod
+    def _runs(units: Sequence[_Unit]) -> list[list[_Unit]]:
+        """Consecutive kept sentences of one speaker (or of narration) form one retold turn."""
+        runs: list[list[_Unit]] = []
+        for unit in units:
+            if (
+                runs
+                and runs[-1][-1].speaker == unit.speaker
+                and (unit.speaker is not None or runs[-1][-1].turn == unit.turn)
+            ):
+                runs[-1].append(unit)
+            else:
+                runs.append([unit])
+        return runs
+
+    def _cost(self, units: Sequence[_Unit], budget: Budget) -> float:
+        ordered = sorted(units, key=lambda u: (u.turn, u.order))
+        total = sum(u.cost for u in ordered)
+        for run in self._runs(ordered):
+            if run[0].speaker is not None:
+                total += budget.attribution_units(run[0].speaker)
+        return total
+
+    def _turns(self, units: Sequence[_Unit], budget: Budget) -> list[Turn]:
+        from podcast.script.text import join_sentences
+
+        return [
+            Turn(run[0].speaker, run[0].label, join_sentences([u.text for u in run], budget.language))
+            for run in self._runs(units)
+        ]
+
+
+def substantial_speakers(units: Sequence[_Unit], share: float) -> list[str]:
+    """Speakers with at least ``share`` of the dialogue's (speaker-attributed) text."""
+    sizes: Counter[str] = Counter()
+    for unit in units:
+        if unit.speaker is not None:
+            sizes[unit.speaker] += int(unit.cost)
+    total = sum(sizes.values())
+    return [s for s, size in sizes.items() if total and size / total >= share]
+
+
+_CONNECTIVE = re.compile(
+    r"^(?:就好比|好比|比如|例如|所以|因此|因而|于是|但是|可是|然而|不过|而且|并且|同理|这样一来|那么|总之|"
+    r"换句话说|也就是说|就是说|另外|此外|其次|最后|这就|这也|这种|这些|这样|那就|它们?|"
+    r"(?:So|But|And|Therefore|Thus|However|Also|Then|That|This|It|They|For example|In other words)\b)"
+)
+
+
+def _leans_back(text: str) -> bool:
+    """True when a sentence opens with a connective that needs the one before it.
+
+    >>> _leans_back("就好比学校老师批改学生的作文。"), _leans_back("压缩的是函数。")
+    (True, False)
+    """
+    return _CONNECTIVE.match(text) is not None
+
+
+def _glue_lead_ins(sentences: list[str]) -> list[str]:
+    """A sentence that ends with a colon leads into the next one: keep them together.
+
+    >>> _glue_lead_ins(["咱们试图理解一下：", "维纳一系的压缩。", "图灵一系。"])
+    ['咱们试图理解一下：维纳一系的压缩。', '图灵一系。']
+    """
+    glued: list[str] = []
+    for sentence in sentences:
+        if glued and glued[-1].rstrip()[-1:] in (":", "："):
+            glued[-1] = glued[-1].rstrip() + sentence
+        else:
+            glued.append(sentence)
+    return glued
+
+
+def _sentence_like(text: str) -> bool:
+    return bool(re.search(r"[。！？!?.]", text)) or len(text) >= 20
+
+
+@cache
+def _jieba() -> tuple[object, dict[str, float], float]:
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)
+    tfidf = jieba.analyse.default_tfidf
+    return jieba, tfidf.idf_freq, tfidf.median_idf
+
+
+def tokenize(text: str, language: str) -> list[str]:
+    """Content words of ``text``: jieba for Chinese (Latin words lower-cased), stopwords out.
+
+    >>> tokenize("压缩的是函数不是文本", "zh")
+    ['压缩', '函数', '文本']
+    >>> tokenize("The burden of proof is on you", "en")
+    ['burden', 'proof']
+    """
+    words: list[str]
+    if language.lower().startswith("zh"):
+        jieba = _jieba()[0]
+        words = [w.strip().lower() for w in jieba.lcut(text)]  # type: ignore[attr-defined]
+    else:
+        words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*|[\u3400-\u9fff]+", text)]
+    result = []
+    for word in words:
+        if not word or word in STOPWORDS_ZH or word in STOPWORDS_EN:
+            continue
+        if re.fullmatch(r"[\u3400-\u9fff]{2,}|[a-z][a-z'’-]+", word):
+            result.append(word)
+    return result
+
+
+def keyword_weights(texts: Sequence[str], language: str, top: int | None = None) -> dict[str, float]:
+    """TF-IDF weight of each content word over ``texts`` (jieba's IDF table for Chinese
+    words, the texts' own sentence frequency for the rest), scaled so the top word is 1.
+
+    >>> w = keyword_weights(["压缩的是函数。", "压缩的对象是函数不是文本。"], "zh")
+    >>> max(w, key=w.get)
+    '压缩'
+    """
+    tf: Counter[str] = Counter()
+    df: Counter[str] = Counter()
+    for text in texts:
+        tokens = tokenize(text, language)
+        tf.update(tokens)
+        df.update(set(tokens))
+    if not tf:
+        return {}
+    weights: dict[str, float] = {}
+    if language.lower().startswith("zh"):
+        # As jieba's extract_tags does: words missing from its table get the median IDF.
+        _, idf_table, median = _jieba()
+        for word, count in tf.items():
+            weights[word] = count * idf_table.get(word, median)
+    else:
+        n = len(texts)
+        for word, count in tf.items():
+            weights[word] = count * (math.log((1 + n) / (1 + df[word])) + 1.0)
+    if top is not None:
+        weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
+    peak = max(weights.values())
+    return {w: v / peak for w, v in weights.items()}
