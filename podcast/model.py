@@ -75,7 +75,7 @@ class Segment:
     """One paragraph of the broadcast script, spoken by one voice."""
 
     role: SegmentRole
-    """``intro`` and ``outro`` frame the episode, ``bridge`` is the host's narration, ``turn`` a retold turn."""
+    """``intro``, ``outro`` frame the episode; ``bridge`` is the host's narration; ``turn`` a retold turn."""
     speaker: str
     """Who speaks it: the host for intro, bridge and outro; the canonical speaker for a turn."""
     text: str
