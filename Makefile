@@ -9,9 +9,11 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: demo test lint bench clean
 
 demo: $(STAMP)
-	$(BIN)/podcast parse episodes/lossless-compression.md
+	$(BIN)/podcast voices install --quiet
+	$(BIN)/podcast render episodes/lossless-compression.md
 
 test: $(STAMP) lint
+	$(BIN)/podcast voices install --quiet
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -20,6 +22,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/script_quality.py
+	$(BIN)/python bench/offline_voice.py
+	$(BIN)/python bench/render.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

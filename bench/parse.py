@@ -53,10 +53,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
     print(f"post: {size_mb:.2f} MB, {len(post.turns)} turns, {len(post.speakers)} speakers")
-    print(
-        f"parse time: median {median:.3f} s over {args.runs} runs "
-        f"(min {min(times):.3f}, max {max(times):.3f})"
-    )
+    print(f"parse time: median {median:.3f} s over {args.runs} runs (min {min(times):.3f}, max {max(times):.3f})")
     print(f"throughput: {size_mb / median:.2f} MB/s (target >= 1 MB/s)")
 
 

@@ -83,9 +83,7 @@ def _substantial(post: Post) -> set[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("posts", nargs="*", type=Path)
     parser.add_argument("--seconds", type=float, default=120.0)
     args = parser.parse_args()
@@ -126,9 +124,7 @@ def main() -> None:
         tfidf = statistics.median(float(r["keywords"]) for r in budgeted)  # type: ignore[arg-type]
         textrank = statistics.median(float(r["textrank"]) for r in budgeted)  # type: ignore[arg-type]
         console.print(f"budgeted posts within ±5 % of budget: {within}/{len(budgeted)}")
-        console.print(
-            f"top-20 keywords kept, budgeted posts (median): tf-idf {tfidf:.0%}, textrank {textrank:.0%}"
-        )
+        console.print(f"top-20 keywords kept, budgeted posts (median): tf-idf {tfidf:.0%}, textrank {textrank:.0%}")
     enough = sum(float(r["keywords"]) >= 0.5 for r in rows)  # type: ignore[arg-type]
     console.print(f"posts keeping ≥ 50 % of their tf-idf top-20: {enough}/{len(rows)}")
     console.print(f"speakers kept: {sum(bool(r['speakers_ok']) for r in rows)}/{len(rows)} posts")

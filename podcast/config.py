@@ -88,6 +88,17 @@ class Show:
     """Voice profile per speaker (``[voices.speakers]``): ``李老师 = "lin"``."""
     aliases: Mapping[str, list[str]] = field(default_factory=dict)
     """Speaker aliases for every post (``[speakers]``): ``李老师 = ["李", "立委"]``."""
+    jingle_in: str | None = None
+    """The show's own opening jingle (``[audio] jingle_in``); None: the generated sting;
+    ``"none"``: no jingle."""
+    jingle_out: str | None = None
+    """The show's own closing jingle (``[audio] jingle_out``)."""
+    bitrate_kbps: int = 64
+    """MP3 bitrate (``[audio] bitrate``): constant, 32–320 kbps."""
+    channels: int = 1
+    """1 (mono, −19 LUFS) or 2 (stereo, −16 LUFS) (``[audio] channels``)."""
+    output: str = "out"
+    """Where rendered episodes, the feed and the site go (``[show] output``), relative to the show."""
     root: Path = field(default_factory=Path.cwd)
     """The folder ``podcast.toml`` is in; relative paths in it are relative to this."""
     path: Path | None = None
@@ -96,6 +107,7 @@ class Show:
 
 _SHOW_KEYS = {f.name for f in fields(Show)} - {
     "framing", "framing_en", "minutes", "engine", "speaker_voices", "aliases", "root", "path",
+    "jingle_in", "jingle_out", "bitrate_kbps", "channels",
 }  # fmt: skip
 _FRAMING_KEYS = {f.name for f in fields(Framing)}
 
@@ -130,7 +142,7 @@ def load_show(path: Path | None) -> Show:
 
 def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
     """Validate a parsed ``podcast.toml``; every error names the file and the key."""
-    known = {"show", "broadcast", "voices", "speakers"}
+    known = {"show", "broadcast", "voices", "speakers", "audio"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{path}: unknown table [{key}] (known: {', '.join(sorted(known))})")
@@ -178,8 +190,11 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
             raise ConfigError(f"{path}: speakers.{name} must be a list of labels")
         aliases[name] = list(labels)
 
+    audio_values = _audio(_table(data, "audio", path), path)
+
     minutes = float(values.pop("minutes", 2.0))
     return Show(
+        **audio_values,
         **values,
         framing=framing,
         framing_en=framing_en,
@@ -190,6 +205,26 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         root=path.parent.resolve(),
         path=path,
     )
+
+
+def _audio(table: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in ("jingle_in", "jingle_out"):
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f'{path}: audio.{key} must be a file path or "none"')
+            values[key] = value
+        elif key == "bitrate":
+            if not isinstance(value, int) or isinstance(value, bool) or not 32 <= value <= 320:
+                raise ConfigError(f"{path}: audio.bitrate must be a whole number of kbps from 32 to 320")
+            values["bitrate_kbps"] = value
+        elif key == "channels":
+            if value not in (1, 2) or isinstance(value, bool):
+                raise ConfigError(f"{path}: audio.channels must be 1 (mono) or 2 (stereo)")
+            values["channels"] = value
+        else:
+            raise ConfigError(f"{path}: unknown key audio.{key}")
+    return values
 
 
 def _framing(base: Framing, table: Mapping[str, Any], prefix: str, path: Path) -> Framing:

@@ -113,3 +113,114 @@ class Script:
     def voices(self) -> dict[str, str]:
         """Voice profile per speaker, as the segments name them."""
         return {s.speaker: s.voice for s in self.segments if s.voice}
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter of an episode (one script segment)."""
+
+    start: float
+    """Seconds from the start of the episode."""
+    end: float
+    """Seconds from the start; chapters are ordered and do not overlap."""
+    title: str
+    """What a podcast app lists: ``李老师：纠结有日子了…``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A rendered episode: what ``episode.json`` records and the feed is built from."""
+
+    slug: str
+    """The episode's folder name under ``episodes/``: safe, stable."""
+    guid: str
+    """Assigned at the first render and never changed (the feed's ``<guid>``)."""
+    title: str
+    """The post's title."""
+    date: str | None
+    """The post's date (ISO); the feed's ``pubDate``."""
+    author: str | None
+    """The post's author."""
+    language: str
+    """The spoken language (``zh``, ``en``)."""
+    source: str
+    """The post (or script) rendered."""
+    description: str
+    """A short summary for the feed: the first lines of what is said."""
+    audio: str
+    """The MP3's file name inside the episode folder."""
+    duration: float
+    """Seconds, as ffmpeg decodes the MP3."""
+    size: int
+    """The MP3's size in bytes (the feed's enclosure length)."""
+    sha256: str
+    """The MP3's SHA-256."""
+    chapters: tuple[Chapter, ...]
+    """One per segment."""
+    files: Mapping[str, str]
+    """Sidecar files by kind: ``vtt``, ``srt``, ``chapters``, ``script``, ``cover``."""
+    engine: str
+    """The speech engine that voiced it."""
+    voices: Mapping[str, str]
+    """Engine voice id per speaker."""
+    speakers: tuple[str, ...]
+    """The post's speakers, in order of appearance."""
+    loudness: Mapping[str, float]
+    """Measured ``integrated`` LUFS, ``true_peak`` dBTP and ``lra`` LU."""
+    warnings: tuple[str, ...] = ()
+    """What the listener will miss or what differs from what was asked."""
+    rendered: str = ""
+    """When it was rendered (ISO 8601, UTC)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``episode.json`` form."""
+        return {
+            "slug": self.slug,
+            "guid": self.guid,
+            "title": self.title,
+            "date": self.date,
+            "author": self.author,
+            "language": self.language,
+            "source": self.source,
+            "description": self.description,
+            "audio": self.audio,
+            "duration": round(self.duration, 3),
+            "size": self.size,
+            "sha256": self.sha256,
+            "chapters": [{"start": round(c.start, 3), "end": round(c.end, 3), "title": c.title} for c in self.chapters],
+            "files": dict(self.files),
+            "engine": self.engine,
+            "voices": dict(self.voices),
+            "speakers": list(self.speakers),
+            "loudness": dict(self.loudness),
+            "warnings": list(self.warnings),
+            "rendered": self.rendered,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Episode:
+        """Read ``episode.json`` back (``KeyError``/``TypeError``/``ValueError`` when it is not one)."""
+        return cls(
+            slug=str(data["slug"]),
+            guid=str(data["guid"]),
+            title=str(data["title"]),
+            date=data.get("date"),
+            author=data.get("author"),
+            language=str(data.get("language") or "zh"),
+            source=str(data.get("source") or ""),
+            description=str(data.get("description") or ""),
+            audio=str(data["audio"]),
+            duration=float(data["duration"]),
+            size=int(data["size"]),
+            sha256=str(data["sha256"]),
+            chapters=tuple(
+                Chapter(float(c["start"]), float(c["end"]), str(c["title"])) for c in data.get("chapters", [])
+            ),
+            files={str(k): str(v) for k, v in dict(data.get("files") or {}).items()},
+            engine=str(data.get("engine") or ""),
+            voices={str(k): str(v) for k, v in dict(data.get("voices") or {}).items()},
+            speakers=tuple(str(s) for s in data.get("speakers", [])),
+            loudness={str(k): float(v) for k, v in dict(data.get("loudness") or {}).items()},
+            warnings=tuple(str(w) for w in data.get("warnings", [])),
+            rendered=str(data.get("rendered") or ""),
+        )

@@ -142,9 +142,7 @@ def load_voice_set(engine: str, language: str, show_voices: Path | None = None) 
     narrator = table.get("narrator")
     speakers = table.get("speakers", [])
     if not isinstance(narrator, str) or narrator not in profiles:
-        raise ConfigError(
-            f"{path}: roles.{lang}.narrator must name a profile (known: {', '.join(sorted(profiles))})"
-        )
+        raise ConfigError(f"{path}: roles.{lang}.narrator must name a profile (known: {', '.join(sorted(profiles))})")
     if not isinstance(speakers, list) or not all(isinstance(s, str) and s in profiles for s in speakers):
         raise ConfigError(f"{path}: roles.{lang}.speakers must be a list of profile names")
     return VoiceSet(engine, lang, profiles, narrator, tuple(speakers))
@@ -154,8 +152,8 @@ def all_engines_with_profiles(show_voices: Path | None = None) -> Sequence[str]:
     """Engines that have a profile file (built in or in the show)."""
     names = {p.stem for p in builtin_dir().glob("*.toml")}
     if show_voices is not None and show_voices.is_dir():
-        names |= {p.stem for p in show_voices.glob("*.toml") if p.stem != "lexicon"}
-    return sorted(names)
+        names |= {p.stem for p in show_voices.glob("*.toml")}
+    return sorted(names - {"lexicon"})
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -54,9 +54,7 @@ def one_error_line(result: object) -> str:
         ("latin1.txt", "caf\xe9 ".encode("latin-1") + b"\xff\xfe\x81\x8d" * 20, "decode"),
     ],
 )
-def test_bad_files_get_one_line(
-    runner: CliRunner, tmp_path: Path, name: str, content: bytes, expected: str
-) -> None:
+def test_bad_files_get_one_line(runner: CliRunner, tmp_path: Path, name: str, content: bytes, expected: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     result = runner.invoke(app, ["parse", str(path)])

@@ -43,7 +43,5 @@ def test_every_command_is_in_the_readme() -> None:
 
 
 def test_python_dash_m_works() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "podcast", "--version"], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-m", "podcast", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("podcast ")

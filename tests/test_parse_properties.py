@@ -38,9 +38,7 @@ COLONS = ["：", ": ", ":", " ：", "：", "说："]
 WORDS = "压缩函数模型数据智能推理对齐泛化文本训练参数逼近目标"
 ALPHABET = WORDS + "abcxyzABCXYZ0123456789，。？！、,.!? ()（）《》“”\"'-"
 sentence = st.text(alphabet=ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
-labelled = st.builds(
-    lambda label, c, s: f"{label}{c}{s}", st.sampled_from(LABELS), st.sampled_from(COLONS), sentence
-)
+labelled = st.builds(lambda label, c, s: f"{label}{c}{s}", st.sampled_from(LABELS), st.sampled_from(COLONS), sentence)
 line = st.one_of(labelled, sentence, st.sampled_from(LABELS).map(lambda label: label + "："))
 post_text = st.lists(st.tuples(line, st.sampled_from(["\n", "\n\n", "\n\n\n"])), min_size=1, max_size=25).map(
     lambda parts: "".join(a + b for a, b in parts)

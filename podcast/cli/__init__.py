@@ -14,8 +14,12 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from podcast import __version__
+from podcast.cli import cache as cache_cmd
 from podcast.cli import parse as parse_cmd
+from podcast.cli import render as render_cmd
+from podcast.cli import say as say_cmd
 from podcast.cli import script as script_cmd
+from podcast.cli import voices as voices_cmd
 from podcast.cli.common import console_err
 from podcast.errors import PodcastError
 
@@ -42,7 +46,7 @@ app = typer.Typer(
     name="podcast",
     help=(
         "Turn dialogue blog posts into two-minute 小雅 podcast episodes.\n\n"
-        "Example: podcast parse episodes/lossless-compression.md"
+        "Example: podcast render episodes/lossless-compression.md"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -68,6 +72,10 @@ def _root(
 
 parse_cmd.register(app)
 script_cmd.register(app)
+render_cmd.register(app)
+voices_cmd.register(app)
+say_cmd.register(app)
+cache_cmd.register(app)
 
 
 def main() -> None:

@@ -15,6 +15,14 @@ console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
 
 
+def print_table(table: object) -> None:
+    """Print a rich table; when stdout is not a terminal, wide enough that nothing is cut."""
+    if console.is_terminal:
+        console.print(table)
+    else:
+        Console(highlight=False, width=200).print(table)
+
+
 def warn(messages: Iterable[str], *, quiet: bool = False) -> None:
     """Print each warning as one line on stderr (unless quiet)."""
     if quiet:
@@ -46,3 +54,31 @@ def target_seconds(minutes: float | None, seconds: float | None, show: Show) -> 
     if seconds is not None:
         return seconds
     return (minutes if minutes is not None else show.minutes) * 60.0
+
+
+def output_root(output: Path | None, show: Show) -> Path:
+    """``--output``, else ``$PODCAST_OUTPUT``, else the show's ``output`` (beside podcast.toml)."""
+    import os
+
+    if output is not None:
+        return output
+    env = os.environ.get("PODCAST_OUTPUT")
+    if env:
+        return Path(env)
+    return show.root / show.output
+
+
+def lexicon_files(show: Show) -> tuple[Path, ...]:
+    """The show's own lexicon, if it has one."""
+    path = show.root / "voices" / "lexicon.toml"
+    return (path,) if path.is_file() else ()
+
+
+def duration_text(seconds: float) -> str:
+    """``m:ss``.
+
+    >>> duration_text(119.6)
+    '2:00'
+    """
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"

@@ -14,8 +14,9 @@ from podcast.profiles import load_voice_set
 from podcast.script import load_summarizer, write_script
 from podcast.script.scriptfile import to_markdown
 
-HELP = """Write the broadcast script of a post: 小雅's intro, the dialogue retold speaker by
-speaker within the time budget, and the outro, as Markdown you can edit and render.
+HELP = """Write a post's two-minute 小雅 script as Markdown you can edit and render.
+
+小雅's intro, the dialogue retold speaker by speaker within the time budget, and the outro.
 
 The budget is the target length times the narrator voice's measured pace, minus the
 intro, outro, jingles and pauses.
@@ -33,12 +34,8 @@ def script(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the script here instead of printing it.")
     ] = None,
-    minutes: Annotated[
-        float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")
-    ] = None,
-    seconds: Annotated[
-        float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")
-    ] = None,
+    minutes: Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")] = None,
+    seconds: Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")] = None,
     summarizer: Annotated[
         str, typer.Option("--summarizer", help="How to condense the post.", envvar="PODCAST_SUMMARIZER")
     ] = "extractive",

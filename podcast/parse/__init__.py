@@ -148,9 +148,7 @@ def _take_title(blocks: list[Block], title: str | None) -> tuple[list[Block], st
     return blocks, title
 
 
-def _aliases(
-    declared: object, extra: Mapping[str, Iterable[str]] | None, source: str
-) -> dict[str, list[str]]:
+def _aliases(declared: object, extra: Mapping[str, Iterable[str]] | None, source: str) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {k: [str(x) for x in v] for k, v in (extra or {}).items()}
     if declared is None:
         return result

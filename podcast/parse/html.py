@@ -146,9 +146,7 @@ def _walk(element: HtmlElement, blocks: list[Block]) -> None:
         flush()
         if lines:
             tag = str(element.tag)
-            kind: BlockKind = (
-                "heading" if re.fullmatch(r"h[1-6]", tag) else "code" if tag == "pre" else "para"
-            )
+            kind: BlockKind = "heading" if re.fullmatch(r"h[1-6]", tag) else "code" if tag == "pre" else "para"
             blocks.append(Block(kind, tuple(lines)))
             lines.clear()
 

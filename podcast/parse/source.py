@@ -55,8 +55,7 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             raise ParseError(
-                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for a post "
-                "(raise it with --max-bytes)"
+                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for a post (raise it with --max-bytes)"
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -160,9 +159,7 @@ def detect_format(name: str, text: str) -> str:
     'text'
     """
     head = text.lstrip()[:512].lower()
-    if head.startswith(("<!doctype html", "<html")) or (
-        head.startswith("<") and "<body" in text[:4096].lower()
-    ):
+    if head.startswith(("<!doctype html", "<html")) or (head.startswith("<") and "<body" in text[:4096].lower()):
         return "html"
     suffix = Path(name).suffix.lower()
     if suffix in {".html", ".htm", ".xhtml"}:

@@ -95,6 +95,12 @@ def _frame(template: str, post: Post, show: Show, framing: Framing) -> str:
     return " ".join(text.split()) if not post.language.lower().startswith("zh") else text
 
 
+def frame_texts(post: Post, show: Show) -> tuple[str, str]:
+    """The intro and outro ``post`` gets (known before anything is summarized)."""
+    framing = framing_for(post, show)
+    return _frame(framing.intro, post, show, framing), _frame(framing.outro, post, show, framing)
+
+
 def _text(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
 
@@ -106,19 +112,25 @@ def write_script(
     voices: VoiceSet,
     target_seconds: float,
     summarizer: Summarizer | None = None,
+    jingle_seconds: float | None = None,
 ) -> tuple[Script, Plan]:
-    """The broadcast script of ``post`` for an episode of ``target_seconds``."""
+    """The broadcast script of ``post`` for an episode of ``target_seconds``.
+
+    ``jingle_seconds`` is the length of the show's stings (default: the generated ones)."""
     if not post.turns:
         raise ScriptError(f"{post.source}: the post has no text to retell after cleaning")
     summarizer = summarizer or ExtractiveSummarizer()
     framing = framing_for(post, show)
     language = post.language
     pace = voices.narrator_profile().pace()
-    intro = _frame(framing.intro, post, show, framing)
-    outro = _frame(framing.outro, post, show, framing)
+    intro, outro = frame_texts(post, show)
     frame_units = speech_units(intro, language) + speech_units(outro, language)
 
-    minimum = frame_units / pace + overhead_seconds(3) + MIN_BODY_SECONDS
+    def overhead(segments: int) -> float:
+        default = overhead_seconds(0)
+        return overhead_seconds(segments) - default + (default if jingle_seconds is None else jingle_seconds)
+
+    minimum = frame_units / pace + overhead(3) + MIN_BODY_SECONDS
     if target_seconds < minimum:
         raise ScriptError(
             f"{target_seconds:g} s is too short: the intro, the outro and the jingles alone need "
@@ -130,7 +142,7 @@ def write_script(
     turns = []
     body_units = 0.0
     for _ in range(4):
-        speech_seconds = target_seconds - overhead_seconds(segments_guess)
+        speech_seconds = target_seconds - overhead(segments_guess)
         body_units = max(speech_seconds * pace - frame_units, MIN_BODY_SECONDS * pace)
         turns = summarizer.summarize(post, Budget(body_units, language, framing.attribution))
         if len(turns) + 2 == segments_guess:
@@ -168,6 +180,6 @@ def write_script(
         body_units=body_units,
         body_used=body_used,
         speech_seconds=(body_used + frame_units) / pace,
-        overhead_seconds=overhead_seconds(len(segments)),
+        overhead_seconds=overhead(len(segments)),
     )
     return script, plan

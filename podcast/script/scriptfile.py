@@ -83,9 +83,7 @@ def from_markdown(text: str, source: str) -> Script:
     for line, paragraph in paragraphs:
         match = _PARAGRAPH.match(paragraph)
         if match is None:
-            raise ScriptError(
-                f"{source}: line {line}: expected '**speaker**：text', found {paragraph[:30]!r}"
-            )
+            raise ScriptError(f"{source}: line {line}: expected '**speaker**：text', found {paragraph[:30]!r}")
         text = ("" if zh else " ").join(part.strip() for part in match.group("text").split("\n")).strip()
         if not text:
             raise ScriptError(f"{source}: line {line}: {match.group('speaker')} says nothing")

@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Protocol, runtime_checkable
 
 from podcast.model import Post, Turn
@@ -104,47 +105,14 @@ class ExtractiveSummarizer:
     """Cost floor when ranking by value per cost, so a one-word "切……" cannot win on ratio."""
 
     def summarize(self, post: Post, budget: Budget) -> list[Turn]:
-        units = self._units(post, budget)
+        units = _units(post.turns, post.notes, budget.language)
         if not units:
             return []
         if self._cost(units, budget) <= budget.units:
             return self._turns(units, budget)  # short enough: kept whole, never padded
         weights = keyword_weights([u.text for u in units], budget.language)
         selected = self._select(units, weights, budget)
-        return self._turns(
-            [units[i] for i in sorted(selected, key=lambda i: (units[i].turn, units[i].order))], budget
-        )
-
-    # ------------------------------------------------------------------ units
-
-    def _units(self, post: Post, budget: Budget) -> list[_Unit]:
-        units: list[_Unit] = []
-        notes = [n for n in post.notes if _sentence_like(n)]
-        for n, note in enumerate(notes):
-            for order, sentence in enumerate(_glue_lead_ins(split_sentences(note))):
-                self._add(units, n - len(notes), order, None, None, sentence, budget)
-        for index, turn in enumerate(post.turns):
-            for order, sentence in enumerate(_glue_lead_ins(split_sentences(turn.text))):
-                self._add(units, index, order, turn.speaker, turn.label, sentence, budget)
-        return units
-
-    @staticmethod
-    def _add(
-        units: list[_Unit],
-        turn: int,
-        order: int,
-        speaker: str | None,
-        label: str | None,
-        sentence: str,
-        budget: Budget,
-    ) -> None:
-        text = clean_for_speech(sentence, budget.language)
-        cost = speech_units(text, budget.language)
-        if cost < 1:
-            return
-        units.append(
-            _Unit(turn, order, speaker, label, text, cost, frozenset(tokenize(text, budget.language)))
-        )
+        return self._turns([units[i] for i in sorted(selected, key=lambda i: (units[i].turn, units[i].order))], budget)
 
     # ------------------------------------------------------------------ selection
 
@@ -193,9 +161,7 @@ class ExtractiveSummarizer:
 
         while True:
             room = budget.units - spent()
-            candidates = [
-                i for i in range(len(units)) if i not in selected and cost(i) <= room and marginal(i) > 0
-            ]
+            candidates = [i for i in range(len(units)) if i not in selected and cost(i) <= room and marginal(i) > 0]
             if not candidates:
                 break
             best = max(candidates, key=lambda i: (marginal(i) / max(cost(i), self.MIN_RATIO_COST), -i))
@@ -247,6 +213,28 @@ class ExtractiveSummarizer:
         ]
 
 
+@lru_cache(maxsize=16)
+def _units(turns: tuple[Turn, ...], notes: tuple[str, ...], language: str) -> list[_Unit]:
+    """Every sentence that may be retold, cleaned and tokenized (cached: budgeting asks for
+    the same post several times)."""
+    units: list[_Unit] = []
+
+    def add(turn: int, order: int, speaker: str | None, label: str | None, sentence: str) -> None:
+        text = clean_for_speech(sentence, language)
+        cost = speech_units(text, language)
+        if cost >= 1:
+            units.append(_Unit(turn, order, speaker, label, text, cost, frozenset(tokenize(text, language))))
+
+    kept_notes = [n for n in notes if _sentence_like(n)]
+    for n, note in enumerate(kept_notes):
+        for order, sentence in enumerate(_glue_lead_ins(split_sentences(note))):
+            add(n - len(kept_notes), order, None, None, sentence)
+    for index, turn in enumerate(turns):
+        for order, sentence in enumerate(_glue_lead_ins(split_sentences(turn.text))):
+            add(index, order, turn.speaker, turn.label, sentence)
+    return units
+
+
 def substantial_speakers(units: Sequence[_Unit], share: float) -> list[str]:
     """Speakers with at least ``share`` of the dialogue's (speaker-attributed) text."""
     sizes: Counter[str] = Counter()
@@ -294,12 +282,19 @@ def _sentence_like(text: str) -> bool:
 
 @cache
 def _jieba() -> tuple[object, dict[str, float], float]:
+    """jieba, its IDF table and the table's median (jieba.analyse is not imported: it would
+    also load a part-of-speech dictionary this module never uses)."""
     import jieba
-    import jieba.analyse
 
     jieba.setLogLevel(logging.WARNING)
-    tfidf = jieba.analyse.default_tfidf
-    return jieba, tfidf.idf_freq, tfidf.median_idf
+    idf: dict[str, float] = {}
+    table = resources.files("jieba").joinpath("analyse", "idf.txt").read_text(encoding="utf-8")
+    for line in table.splitlines():
+        word, _, value = line.rpartition(" ")
+        if word:
+            idf[word] = float(value)
+    ordered = sorted(idf.values())
+    return jieba, idf, ordered[len(ordered) // 2] if ordered else 1.0
 
 
 def tokenize(text: str, language: str) -> list[str]:

@@ -122,17 +122,13 @@ def speech_units(text: str, language: str = "zh") -> float:
     7.0
     """
     if not language.lower().startswith("zh"):
-        return float(
-            len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*", text)) + len(re.findall(f"[{_HANZI}]", text))
-        )
+        return float(len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*", text)) + len(re.findall(f"[{_HANZI}]", text)))
     units = len(re.findall(f"[{_HANZI}]", text)) + len(re.findall(r"\d", text))
     for word in _LATIN_WORD.findall(text):
         if word.isupper() or len(_VOWELS.findall(word)) == 0:
             units += len(word)
         else:
-            units += max(
-                1, len(_VOWELS.findall(word)) - (1 if word.lower().endswith("e") and len(word) > 3 else 0)
-            )
+            units += max(1, len(_VOWELS.findall(word)) - (1 if word.lower().endswith("e") and len(word) > 3 else 0))
     return float(units)
 
 

@@ -1,1 +1,212 @@
-"""Speech: engines that turn script text into audio, and what they share."""
+"""Speech: engines that turn script text into audio, and what they share.
+
+``load_engine`` finds an engine by name (entry points, built-ins included); ``speak``
+voices one script segment sentence by sentence through the segment cache, so an edited
+script re-synthesizes only the sentences that changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+from podcast import registry
+from podcast.errors import ServiceError, SpeechError
+from podcast.speech.base import Audio, Engine, Prosody, Timing
+from podcast.speech.cache import SegmentCache, quantize, segment_key
+
+__all__ = ["Audio", "AutoEngine", "Engine", "Prosody", "Spoken", "Timing", "load_engine", "speak"]
+
+SAMPLE_RATE = 24000
+"""Every clip is brought to this rate (both built-in engines speak at it)."""
+
+# Pause after a sentence, by its last mark, in seconds at rate 1.0.
+PAUSES = {"。": 0.4, ".": 0.4, "？": 0.45, "?": 0.45, "！": 0.45, "!": 0.45, "…": 0.45,
+          "；": 0.3, ";": 0.3, "：": 0.3, ":": 0.3, "，": 0.22, ",": 0.22}  # fmt: skip
+DEFAULT_PAUSE = 0.35
+MAX_SEGMENT_CHARACTERS = 5000
+"""A script segment longer than this (≈ 17 minutes of speech) is refused, not voiced."""
+SILENCE_DB = -45.0
+"""A 10 ms frame this far below the clip's loudest counts as silence when trimming edges."""
+
+
+def load_engine(name: str, *, lexicon_paths: tuple[Path, ...] = ()) -> Engine:
+    """The engine registered as ``name``, built with the show's lexicon files."""
+    factory = registry.load(registry.ENGINES, name)
+    if name in ("offline", "auto") and lexicon_paths:
+        from podcast.speech.normalize import load_lexicon
+
+        lexicon = load_lexicon(*lexicon_paths)
+        engine = factory(lexicon=lexicon)  # type: ignore[operator]
+    else:
+        engine = factory()  # type: ignore[operator]
+    return cast(Engine, engine)
+
+
+class AutoEngine:
+    """``auto``: the edge voices when the service answers, else the offline voice.
+
+    ``choose`` probes the service once; a render then uses one engine from start to end
+    (mixing voices mid-episode would be worse than either).
+    """
+
+    name = "auto"
+    version = "auto"
+
+    def __init__(self, lexicon: object | None = None, probe: Callable[[Engine], None] | None = None) -> None:
+        self._lexicon = lexicon
+        self._probe = probe or _probe_edge
+        self._chosen: tuple[Engine, str | None] | None = None
+
+    def choose(self) -> tuple[Engine, str | None]:
+        """The engine to use, and a warning when it is the fallback."""
+        if self._chosen is None:
+            from podcast.speech.offline import OfflineEngine
+
+            offline = OfflineEngine(lexicon=self._lexicon)  # type: ignore[arg-type]
+            try:
+                from podcast.speech.edge import EdgeEngine
+
+                edge = EdgeEngine()
+                self._probe(edge)
+                self._chosen = (edge, None)
+            except (ServiceError, SpeechError) as exc:
+                self._chosen = (offline, f"edge voices unavailable ({exc}); used the offline voice")
+        return self._chosen
+
+    def voices(self) -> list[str]:
+        return self.choose()[0].voices()
+
+    def synthesize(self, text: str, prosody: Prosody) -> Audio:
+        return self.choose()[0].synthesize(text, prosody)
+
+
+def _probe_edge(edge: Engine) -> None:
+    edge.synthesize("你好。", Prosody("zh-CN-XiaoxiaoNeural"))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Spoken:
+    """One segment, voiced."""
+
+    audio: Audio
+    """The segment's audio at ``SAMPLE_RATE``, one timing per sentence (script text)."""
+    synthesized: int
+    """Sentences the engine spoke now (cache misses)."""
+    reused: int
+    """Sentences taken from the cache."""
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences a segment is voiced in (cache and caption units).
+
+    >>> sentences_of("李老师说：压缩的是函数。不是文本！")
+    ['李老师说：压缩的是函数。', '不是文本！']
+    """
+    from podcast.script.text import split_sentences
+
+    return [s for s in split_sentences(text) if re.search(r"\w", s)]
+
+
+def speak(
+    text: str,
+    prosody: Prosody,
+    engine: Engine,
+    cache: SegmentCache,
+    *,
+    on_sentence: Callable[[], None] | None = None,
+) -> Spoken:
+    """Voice ``text`` sentence by sentence (cached), joined with natural pauses."""
+    if len(text) > MAX_SEGMENT_CHARACTERS:
+        raise SpeechError(
+            f"a segment of {len(text)} characters is too long (at most {MAX_SEGMENT_CHARACTERS}); split it"
+        )
+    sentences = sentences_of(text)
+    if not sentences:
+        raise SpeechError(f"nothing to say in {text.strip()[:40]!r}")
+    version = engine.version
+    parallel = max(1, int(getattr(engine, "max_concurrent", 1)))  # edge: 4 calls in flight
+    clips: list[Audio | None] = [None] * len(sentences)
+    missing: list[int] = []
+    for index, sentence in enumerate(sentences):
+        clips[index] = cache.get(segment_key(engine.name, version, prosody, sentence))
+        if clips[index] is None:
+            missing.append(index)
+        elif on_sentence:
+            on_sentence()
+
+    def synthesize(index: int) -> tuple[int, Audio]:
+        audio = quantize(_conform(engine.synthesize(sentences[index], prosody)))
+        cache.put(segment_key(engine.name, version, prosody, sentences[index]), audio)
+        if on_sentence:
+            on_sentence()
+        return index, audio
+
+    if parallel > 1 and len(missing) > 1:
+        with ThreadPoolExecutor(max_workers=min(parallel, len(missing))) as pool:
+            for index, audio in pool.map(synthesize, missing):
+                clips[index] = audio
+    else:
+        for index in missing:
+            clips[index] = synthesize(index)[1]
+
+    pieces: list[npt.NDArray[np.float32]] = []
+    timings: list[Timing] = []
+    warnings: list[str] = []
+    position = 0
+    for index, (sentence, clip) in enumerate(zip(sentences, clips, strict=True)):
+        assert clip is not None
+        samples = trim(clip.samples)
+        pieces.append(samples)
+        timings.append(Timing(sentence, position / SAMPLE_RATE, (position + len(samples)) / SAMPLE_RATE))
+        position += len(samples)
+        warnings += [w for w in clip.warnings if w not in warnings]
+        if index < len(sentences) - 1:
+            pause = np.zeros(
+                round(PAUSES.get(sentence.rstrip()[-1:], DEFAULT_PAUSE) / prosody.rate * SAMPLE_RATE),
+                np.float32,
+            )
+            pieces.append(pause)
+            position += len(pause)
+    audio = Audio(np.concatenate(pieces).astype(np.float32), SAMPLE_RATE, tuple(timings), tuple(warnings))
+    return Spoken(audio, len(missing), len(sentences) - len(missing))
+
+
+def _conform(audio: Audio) -> Audio:
+    """Bring an engine's output to ``SAMPLE_RATE`` (espeak-ng speaks at 22.05 kHz).
+    Engine timings are not kept: ``speak`` times each sentence itself."""
+    if audio.sample_rate == SAMPLE_RATE:
+        return audio
+    from podcast.speech.english import resample
+
+    return Audio(resample(audio.samples, audio.sample_rate, SAMPLE_RATE), SAMPLE_RATE, (), audio.warnings)
+
+
+def trim(samples: npt.NDArray[np.float32], margin: float = 0.03) -> npt.NDArray[np.float32]:
+    """Cut silence at both ends, keeping ``margin`` seconds of it.
+
+    >>> tone = np.sin(np.arange(2400)).astype(np.float32)
+    >>> clip = np.concatenate([np.zeros(9600, np.float32), tone, np.zeros(9600, np.float32)])
+    >>> len(trim(clip))
+    3840
+    """
+    frame = SAMPLE_RATE // 100
+    usable = len(samples) - len(samples) % frame
+    if usable == 0:
+        return samples
+    power = np.mean(samples[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
+    peak = float(power.max())
+    if peak <= 0.0:
+        return samples[:0]
+    loud = np.flatnonzero(power > peak * 10 ** (SILENCE_DB / 10))
+    keep = round(margin * SAMPLE_RATE)
+    start = max(0, int(loud[0]) * frame - keep)
+    stop = min(len(samples), (int(loud[-1]) + 1) * frame + keep)
+    return samples[start:stop]

@@ -1,0 +1,1 @@
+"""Audio plumbing shared by engines and the episode renderer."""

@@ -1,0 +1,251 @@
+"""The embedded offline voice (engine ``offline``): Baker FastSpeech2 + MB-MelGAN on
+LiteRT for Mandarin, espeak-ng for the English words in it and for English posts; no
+network after ``podcast voices install``.
+
+The Baker voice speaks hanzi only, so text is first made speakable
+(:func:`podcast.speech.normalize.speakable_zh`): numbers and dates become hanzi, acronyms
+are spelled, lexicon words get their readings, and other English goes to espeak-ng at a
+matching pitch. Whatever cannot be said is reported in ``Audio.warnings``. Voices:
+``baker`` (Mandarin, speakers told apart by ``Prosody`` rate and pitch) and ``espeak-en``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import numpy.typing as npt
+
+from podcast.errors import SpeechError, UnknownNameError
+from podcast.speech import normalize
+from podcast.speech.base import Audio, Prosody, Timing
+from podcast.speech.english import EnglishReader
+from podcast.speech.offline import assets, frontend
+from podcast.speech.offline.assets import install, locate
+from podcast.speech.offline.model import (
+    DEFAULT_THREADS,
+    MAX_MEL_FRAMES,
+    SAMPLE_RATE,
+    BakerModel,
+    check_range,
+    load,
+    shift_pitch,
+)
+
+__all__ = ["SAMPLE_RATE", "OfflineEngine", "install", "locate"]
+
+VOICE = "baker"
+"""The Mandarin model voice."""
+ENGLISH_VOICE = "espeak-en"
+"""English (posts in English, and English stretches inside Chinese text)."""
+LANGUAGE_SWITCH_GAP = 0.08
+"""Seconds of silence where the voice changes between Mandarin and English."""
+MAX_SEGMENT_CHARACTERS = 5000
+"""Longest text one ``synthesize`` call accepts (about 17 minutes of speech)."""
+RATE_RANGE = (0.5, 2.0)
+"""Accepted ``Prosody.rate``."""
+PITCH_RANGE = (0.7, 1.4)
+"""Accepted ``Prosody.pitch``; further out the resampled voice sounds like a cartoon."""
+VOLUME_RANGE = (0.0, 4.0)
+"""Accepted ``Prosody.volume`` (samples are clipped to [-1, 1])."""
+
+# At rate 1.0 the voice spends 14–16 mel frames per syllable (silences at both ends
+# included); a chunk may use 70 % of the model's frame limit, so a slow rate never pushes
+# a call over it.
+_FRAMES_PER_SYLLABLE = 16.0
+_FRAME_BUDGET = 0.7 * MAX_MEL_FRAMES
+
+SILENCE_THRESHOLD_DB = -50.0
+"""A 10 ms frame this far below the chunk's loudest frame counts as silence when trimming."""
+LEAD_MARGIN = 0.02
+"""Seconds kept before the first sound of a chunk (the onset of a soft consonant)."""
+TAIL_MARGIN = 0.03
+"""Seconds kept after the last sound of a chunk (the decay of the last vowel)."""
+
+
+def max_chunk_syllables(rate: float) -> int:
+    """Largest chunk (in syllables) that stays within the model's frame limit at ``rate``.
+
+    >>> max_chunk_syllables(1.0), max_chunk_syllables(0.25)
+    (40, 22)
+    """
+    fit = int(_FRAME_BUDGET * rate / _FRAMES_PER_SYLLABLE)
+    return max(frontend.MIN_CHUNK_SYLLABLES, min(frontend.MAX_CHUNK_SYLLABLES, fit))
+
+
+def voiced_span(samples: npt.NDArray[np.float32], sample_rate: int = SAMPLE_RATE) -> slice:
+    """The part of one chunk's audio worth keeping: from just before its first sound to
+    just after its last. The model pads every call with silence of varying length (up
+    to 0.3 s); trimming it makes the pauses between chunks the ones the frontend chose.
+
+    >>> tone = np.sin(np.arange(2400, dtype=np.float32)).astype(np.float32)
+    >>> audio = np.concatenate([np.zeros(4800, np.float32), tone, np.zeros(4800, np.float32)])
+    >>> span = voiced_span(audio)
+    >>> (span.start, span.stop)
+    (4320, 7920)
+    """
+    frame = sample_rate // 100
+    usable = len(samples) - len(samples) % frame
+    if usable == 0:
+        return slice(0, len(samples))
+    power = np.mean(samples[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
+    peak = float(power.max())
+    if peak <= 0.0:
+        return slice(0, 0)
+    loud = np.flatnonzero(power > peak * 10 ** (SILENCE_THRESHOLD_DB / 10))
+    start = max(0, int(loud[0]) * frame - round(LEAD_MARGIN * sample_rate))
+    stop = min(len(samples), (int(loud[-1]) + 1) * frame + round(TAIL_MARGIN * sample_rate))
+    return slice(start, stop)
+
+
+def chunk_seed(seed: int, chunk: frontend.Chunk) -> int:
+    """The noise seed for one chunk: the engine seed and what the chunk says, so the same
+    sentence sounds the same wherever it appears (and its cached audio stays valid).
+
+    >>> c = frontend.Chunk("好。", ("sil", "h", "ao3", "sil", "eos"), 1, 1, 0.4)
+    >>> chunk_seed(0, c) == chunk_seed(0, c), chunk_seed(0, c) == chunk_seed(1, c)
+    (True, False)
+    """
+    key = f"{seed}\n{' '.join(chunk.symbols)}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+class OfflineEngine:
+    """The ``offline`` speech engine. Construction is cheap: the assets are checked and
+    the models loaded (once per process) by the first ``synthesize``."""
+
+    name = "offline"
+
+    def __init__(self, seed: int = 0, threads: int = DEFAULT_THREADS, lexicon: normalize.Lexicon | None = None) -> None:
+        """``seed`` fixes the model's dropout noise (same seed, same samples);
+        ``threads`` is the number of interpreter threads; ``lexicon`` says how Latin words
+        are read (default: the built-in one)."""
+        if threads < 1:
+            raise ValueError("threads must be at least 1")
+        self.seed = seed
+        self.threads = threads
+        self.lexicon = lexicon
+        self._model: BakerModel | None = None
+        self._english = EnglishReader()
+
+    @property
+    def version(self) -> str:
+        """Assets, patch, frontend, normalizer, lexicon and seed: anything that changes the samples."""
+        lexicon = self.lexicon or normalize.default_lexicon()
+        return (
+            f"baker-zh-{assets.ASSET_VERSION}+frontend{frontend.FRONTEND_REVISION}"
+            f"+norm{normalize.NORMALIZER_REVISION}+lex{lexicon.digest()}+seed{self.seed}"
+        )
+
+    def voices(self) -> list[str]:
+        """The Mandarin model voice and the English one."""
+        return [VOICE, ENGLISH_VOICE]
+
+    def model(self) -> BakerModel:
+        """The loaded voice; raises ``VoiceAssetError`` if it is not installed or damaged."""
+        if self._model is None:
+            self._model = load(locate(), self.threads)
+        return self._model
+
+    def plan(self, text: str, prosody: Prosody) -> frontend.Plan:
+        """How ``text`` will be cut into model calls at this prosody (loads the voice)."""
+        self._check(text, prosody)
+        model_rate = prosody.rate / prosody.pitch
+        return frontend.plan(text, self.model().lexicon, max_chunk_syllables(model_rate))
+
+    def synthesize(self, text: str, prosody: Prosody) -> Audio:
+        """Speak ``text`` as written in a script (Chinese with English words, or English
+        with the ``espeak-en`` voice) as 24 kHz float32 audio with timings and warnings."""
+        if prosody.voice == ENGLISH_VOICE:
+            self._check_length(text)
+            return self._english.synthesize(text, Prosody("", prosody.rate, prosody.pitch, prosody.volume))
+        self._check(text, prosody)
+        speakable = normalize.speakable_zh(text, self.lexicon)
+        parts: list[Audio] = []
+        warnings = list(speakable.warnings)
+        for piece in speakable.pieces:
+            if piece.lang == "zh":
+                part = self._speak_hanzi(piece.text, prosody)
+            else:
+                part = self._english.synthesize(piece.text, Prosody("", prosody.rate, prosody.pitch, prosody.volume))
+            warnings += [w for w in part.warnings if w not in warnings]
+            if len(part.samples):
+                parts.append(part)
+        return _join(parts, LANGUAGE_SWITCH_GAP, tuple(warnings))
+
+    def _speak_hanzi(self, text: str, prosody: Prosody) -> Audio:
+        """Speak hanzi and punctuation with the Baker model, one timing per chunk."""
+        plan = self.plan(text, prosody)
+        model = self.model()
+        # The model's own f0 ratio widens the intonation but leaves the mean pitch where it
+        # is, so pitch comes from resampling: speak slower by the pitch factor, then play
+        # the samples faster by the same factor.
+        model_rate = prosody.rate / prosody.pitch
+        pieces: list[npt.NDArray[np.float32]] = []
+        timings: list[Timing] = []
+        position = 0
+        for number, chunk in enumerate(plan.chunks):
+            speech = model.speak(
+                model.lexicon.ids(chunk.symbols),
+                rng=np.random.default_rng(chunk_seed(self.seed, chunk)),
+                rate=model_rate,
+            )
+            voiced = shift_pitch(speech.samples[voiced_span(speech.samples)], prosody.pitch)
+            timings.append(Timing(chunk.text, position / SAMPLE_RATE, (position + len(voiced)) / SAMPLE_RATE))
+            pieces.append(voiced)
+            position += len(voiced)
+            if number < len(plan.chunks) - 1:
+                # A faster speaker also pauses for less time.
+                gap = np.zeros(round(chunk.pause / prosody.rate * SAMPLE_RATE), np.float32)
+                pieces.append(gap)
+                position += len(gap)
+        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+        if prosody.volume != 1.0:
+            samples = np.clip(samples * np.float32(prosody.volume), -1.0, 1.0)
+        warning = frontend.describe_dropped(plan.dropped)
+        return Audio(
+            samples=samples.astype(np.float32, copy=False),
+            sample_rate=SAMPLE_RATE,
+            timings=tuple(timings),
+            warnings=(warning,) if warning else (),
+        )
+
+    def _check(self, text: str, prosody: Prosody) -> None:
+        if prosody.voice != VOICE:
+            raise UnknownNameError(
+                f"the offline engine has no voice {prosody.voice!r}; its voices are {VOICE!r}, {ENGLISH_VOICE!r}"
+            )
+        self._check_length(text)
+        check_range("rate", prosody.rate, RATE_RANGE)
+        check_range("pitch", prosody.pitch, PITCH_RANGE)
+        check_range("volume", prosody.volume, VOLUME_RANGE)
+
+    @staticmethod
+    def _check_length(text: str) -> None:
+        if len(text) > MAX_SEGMENT_CHARACTERS:
+            raise SpeechError(
+                f"a segment of {len(text)} characters is too long for the offline voice "
+                f"(at most {MAX_SEGMENT_CHARACTERS}); split it into shorter segments"
+            )
+
+
+def _join(parts: list[Audio], gap_seconds: float, warnings: tuple[str, ...]) -> Audio:
+    """Concatenate audio at one sample rate with short gaps, shifting the timings."""
+    if not parts:
+        return Audio(np.zeros(0, np.float32), SAMPLE_RATE, (), warnings)
+    gap = np.zeros(round(gap_seconds * SAMPLE_RATE), np.float32)
+    samples: list[npt.NDArray[np.float32]] = []
+    timings: list[Timing] = []
+    position = 0
+    for index, part in enumerate(parts):
+        if index:
+            samples.append(gap)
+            position += len(gap)
+        offset = position / SAMPLE_RATE
+        if part.timings:
+            timings += [Timing(t.text, t.start + offset, t.end + offset) for t in part.timings]
+        else:
+            timings.append(Timing("", offset, offset + part.duration))
+        samples.append(part.samples)
+        position += len(part.samples)
+    return Audio(np.concatenate(samples).astype(np.float32), SAMPLE_RATE, tuple(timings), warnings)
