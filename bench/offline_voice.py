@@ -66,6 +66,7 @@ def worker(threads: int, spawned: float) -> None:
         audio = engine.synthesize(REFERENCE_TEXT, prosody)
         timings.append(time.perf_counter() - began)
     hanzi = engine.plan(REFERENCE_TEXT, prosody).hanzi
+    script_cold, script_warm, script_audio = sample_script(engine)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     json.dump(
         {
@@ -77,9 +78,56 @@ def worker(threads: int, spawned: float) -> None:
             "hanzi": hanzi,
             "chars_per_s": hanzi / audio.duration,
             "peak_rss_mb": peak_kib / 1024,
+            "script_cold_s": script_cold,
+            "script_warm_s": script_warm,
+            "script_audio_s": script_audio,
         },
         sys.stdout,
     )
+
+
+def sample_script(engine: object) -> tuple[float, float, float]:
+    """Voice the sample's two-minute script sentence by sentence, as a render does: once
+    into an empty segment cache, once again from it. Returns (cold s, warm s, audio s)."""
+    import tempfile
+    from pathlib import Path
+
+    from podcast.config import load_show
+    from podcast.parse import read_post
+    from podcast.profiles import load_voice_set
+    from podcast.script import write_script
+    from podcast.speech import speak
+    from podcast.speech.cache import SegmentCache
+
+    root = Path(__file__).resolve().parent.parent
+    show = load_show(root / "podcast.toml")
+    post = read_post(root / "episodes" / "lossless-compression.md", aliases=show.aliases)
+    voices = load_voice_set("offline", post.language)
+    script, _ = write_script(post, show=show, voices=voices, target_seconds=120)
+    times = []
+    audio = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = SegmentCache(Path(tmp))
+        for _ in range(2):
+            began = time.perf_counter()
+            audio = sum(
+                speak(s.text, voices.profile(s.voice or voices.narrator).prosody, engine, cache).audio.duration  # type: ignore[arg-type]
+                for s in script.segments
+            )
+            times.append(time.perf_counter() - began)
+    return times[0], times[1], audio
+
+
+def latin_share() -> tuple[int, int]:
+    """(spoken, total) Latin words of the sample post, as the offline voice reads them."""
+    from pathlib import Path
+
+    from podcast.parse import read_post
+    from podcast.speech.normalize import speakable_zh
+
+    post = read_post(Path(__file__).resolve().parent.parent / "episodes" / "lossless-compression.md")
+    words = [w for turn in post.turns for w in speakable_zh(turn.text).words]
+    return sum(w.how != "warned" for w in words), len(words)
 
 
 def main() -> None:
@@ -121,6 +169,19 @@ def main() -> None:
             f"{median('chars_per_s'):.2f} characters/s ({results[0]['hanzi']} hanzi in {results[0]['audio_s']:.1f} s)",
         ),
     ]
+    rows += [
+        (
+            "the sample's script (sentence by sentence)",
+            f"{median('script_audio_s'):.1f} s of audio in {median('script_cold_s'):.2f} s: "
+            f"real-time factor {median('script_cold_s') / median('script_audio_s'):.3f}",
+        ),
+        (
+            "  again, from the segment cache",
+            f"{median('script_warm_s'):.3f} s = {median('script_warm_s') / median('script_cold_s'):.1%} of cold",
+        ),
+    ]
+    spoken, total = latin_share()
+    rows.append(("Latin words of the sample spoken", f"{spoken}/{total} = {spoken / total:.0%}"))
     width = max(len(name) for name, _ in rows)
     print(f"offline voice, {args.runs} fresh processes, {args.threads} threads (medians)")
     for name, value in rows:

@@ -146,7 +146,7 @@ def render(
                 source, show=show, voices=voices, target_seconds=target, summarizer=summarizer,
                 jingle_seconds=jingle_seconds, root=cache.root.parent,
             )  # fmt: skip
-            framing.result()
+            prevoiced = sum(s.synthesized for s in framing.result())
         spoken = _voice(script, engine, voices, cache, report)
         takes = 1
         if options.fit:
@@ -169,6 +169,7 @@ def render(
         script = source
         spoken = _voice(script, engine, voices, cache, report)
         takes = 1
+        prevoiced = 0
     for voiced in spoken:
         warnings += [w for w in voiced.audio.warnings if w not in warnings]
 
@@ -245,8 +246,9 @@ def render(
             rendered=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         )
         fsutil.write_text(stage / FILES["meta"], json.dumps(episode.to_json(), ensure_ascii=False, indent=2) + "\n")
-    synthesized = sum(s.synthesized for s in spoken)
-    reused = sum(s.reused for s in spoken)
+    # The intro and outro voiced ahead of time count as synthesized, not as cache hits.
+    synthesized = sum(s.synthesized for s in spoken) + prevoiced
+    reused = sum(s.reused for s in spoken) - prevoiced
     return Rendered(episode, folder, synthesized, reused, takes)
 
 
