@@ -6,6 +6,7 @@ Precedence everywhere: command-line flag > environment variable > ``podcast.toml
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -15,6 +16,14 @@ from typing import Any
 from podcast.errors import ConfigError
 
 CONFIG_NAME = "podcast.toml"
+APPLE_CATEGORIES = frozenset(
+    {
+        "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "History", "Health & Fitness",
+        "Kids & Family", "Leisure", "Music", "News", "Religion & Spirituality", "Science", "Society & Culture",
+        "Sports", "Technology", "True Crime", "TV & Film",
+    }
+)  # fmt: skip
+"""Apple Podcasts' top-level categories (``[show] category``)."""
 CONFIG_ENV = "PODCAST_CONFIG"
 
 
@@ -162,8 +171,19 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         values[key] = value
     if "type" in values and values["type"] not in ("episodic", "serial"):
         raise ConfigError(f"{path}: show.type must be 'episodic' or 'serial'")
-    if "base_url" in values and not str(values["base_url"]).startswith(("http://", "https://")):
-        raise ConfigError(f"{path}: show.base_url must start with http:// or https://")
+    if "base_url" in values and not re.match(r"^https?://[^/\s]+", str(values["base_url"])):
+        raise ConfigError(f"{path}: show.base_url must be an http:// or https:// address")
+    if "owner_email" in values and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["owner_email"]):
+        raise ConfigError(f"{path}: show.owner_email is not an e-mail address")
+    if "category" in values:
+        parent = values["category"].split(">")[0].strip()
+        if parent not in APPLE_CATEGORIES:
+            raise ConfigError(
+                f"{path}: show.category {parent!r} is not an Apple Podcasts category "
+                f"(one of: {', '.join(sorted(APPLE_CATEGORIES))})"
+            )
+    if "language" in values and not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", values["language"]):
+        raise ConfigError(f"{path}: show.language must be a language tag such as zh-cn or en")
 
     framing_table = dict(_table(data, "broadcast", path))
     english_table = framing_table.pop("en", {})

@@ -15,10 +15,13 @@ from typer.core import TyperGroup
 
 from podcast import __version__
 from podcast.cli import cache as cache_cmd
+from podcast.cli import feed as feed_cmd
+from podcast.cli import init as init_cmd
 from podcast.cli import parse as parse_cmd
 from podcast.cli import render as render_cmd
 from podcast.cli import say as say_cmd
 from podcast.cli import script as script_cmd
+from podcast.cli import serve as serve_cmd
 from podcast.cli import voices as voices_cmd
 from podcast.cli.common import console_err
 from podcast.errors import PodcastError
@@ -76,6 +79,9 @@ render_cmd.register(app)
 voices_cmd.register(app)
 say_cmd.register(app)
 cache_cmd.register(app)
+feed_cmd.register(app)
+serve_cmd.register(app)
+init_cmd.register(app)
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ from rich.markup import escape
 
 from podcast.config import Show, find_config, load_show
 
-console = Console(highlight=False)
-console_err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+console_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_table(table: object) -> None:

@@ -37,7 +37,7 @@ from podcast.profiles import VoiceProfile, VoiceSet, load_voice_set
 from podcast.render import jingle
 from podcast.render.cover import Cover, generate_cover, load_cover
 from podcast.render.loudness import TARGET_MONO, TARGET_STEREO, TRUE_PEAK_CEILING, Loudness, normalize_to_mp3
-from podcast.render.output import episode_dir, slugify, staged_folder
+from podcast.render.output import episode_dir, known_guid, remember_guid, slugify, staged_folder
 from podcast.render.tags import Tags, write_tags
 from podcast.render.transcript import Cue, to_chapters_json, to_srt, to_vtt
 from podcast.script import Summarizer, frame_texts, load_summarizer
@@ -221,7 +221,7 @@ def render(
         mp3 = (stage / FILES["audio"]).read_bytes()
         episode = Episode(
             slug=slug,
-            guid=previous.guid if previous else str(uuid.uuid4()),
+            guid=(previous.guid if previous else None) or known_guid(options.output_root, slug) or str(uuid.uuid4()),
             title=script.title,
             date=episode_date,
             author=script.author,
@@ -246,6 +246,7 @@ def render(
             rendered=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         )
         fsutil.write_text(stage / FILES["meta"], json.dumps(episode.to_json(), ensure_ascii=False, indent=2) + "\n")
+    remember_guid(options.output_root, slug, episode.guid)
     # The intro and outro voiced ahead of time count as synthesized, not as cache hits.
     synthesized = sum(s.synthesized for s in spoken) + prevoiced
     reused = sum(s.reused for s in spoken) - prevoiced

@@ -89,3 +89,25 @@ def restore_interrupted(target: Path) -> None:
         os.replace(old, target)
     for leftover in target.parent.glob(f".{target.name}.new-*") if target.parent.is_dir() else ():
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+GUIDS = Path(".podcast") / "guids"
+"""Under the output root: one small file per episode slug holding the guid it was published
+with, so even an episode folder deleted and rendered again keeps its guid."""
+
+
+def known_guid(root: Path, slug: str) -> str | None:
+    """The guid ``slug`` was first published with, if any."""
+    try:
+        value = (root / GUIDS / slug).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return value or None
+
+
+def remember_guid(root: Path, slug: str, guid: str) -> None:
+    """Record ``slug``'s guid (once: an existing record is never changed)."""
+    from podcast.fsutil import write_text
+
+    if known_guid(root, slug) is None:
+        write_text(root / GUIDS / slug, guid + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,3 +104,24 @@ def to_chapters_json(chapters: Sequence[Chapter], *, title: str | None = None) -
         {"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title} for c in chapters
     ]
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+_CUE = re.compile(
+    r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})[^\n]*\n(?:<v ([^>]*)>)?(.*?)(?:</v>)?\n",
+)
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    """Read back the cues of a WebVTT file written by ``to_vtt``.
+
+    >>> parse_vtt(to_vtt([Cue(0.5, 2.0, "李老师", "压缩 &lt;是&gt; 函数")]))
+    [Cue(start=0.5, end=2.0, speaker='李老师', text='压缩 &lt;是&gt; 函数')]
+    """
+    cues = []
+    for match in _CUE.finditer(text if text.endswith("\n") else text + "\n"):
+        g = match.groups()
+        start = int(g[0]) * 3600 + int(g[1]) * 60 + int(g[2]) + int(g[3]) / 1000
+        end = int(g[4]) * 3600 + int(g[5]) * 60 + int(g[6]) + int(g[7]) / 1000
+        words = g[9].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        cues.append(Cue(start, end, g[8] or "", words))
+    return cues

@@ -12,6 +12,7 @@ matching pitch. Whatever cannot be said is reported in ``Audio.warnings``. Voice
 from __future__ import annotations
 
 import hashlib
+import os
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,8 @@ VOICE = "baker"
 """The Mandarin model voice."""
 ENGLISH_VOICE = "espeak-en"
 """English (posts in English, and English stretches inside Chinese text)."""
+THREADS_ENV = "PODCAST_TTS_THREADS"
+"""Interpreter threads per engine (a batch with N workers on C cores sets C // N)."""
 LANGUAGE_SWITCH_GAP = 0.08
 """Seconds of silence where the voice changes between Mandarin and English."""
 MAX_SEGMENT_CHARACTERS = 5000
@@ -116,10 +119,13 @@ class OfflineEngine:
 
     name = "offline"
 
-    def __init__(self, seed: int = 0, threads: int = DEFAULT_THREADS, lexicon: normalize.Lexicon | None = None) -> None:
+    def __init__(self, seed: int = 0, threads: int | None = None, lexicon: normalize.Lexicon | None = None) -> None:
         """``seed`` fixes the model's dropout noise (same seed, same samples);
-        ``threads`` is the number of interpreter threads; ``lexicon`` says how Latin words
+        ``threads`` is the number of interpreter threads (default ``$PODCAST_TTS_THREADS``,
+        else 2; parallel batch workers set fewer each); ``lexicon`` says how Latin words
         are read (default: the built-in one)."""
+        if threads is None:
+            threads = _threads_from_environment()
         if threads < 1:
             raise ValueError("threads must be at least 1")
         self.seed = seed
@@ -227,6 +233,14 @@ class OfflineEngine:
                 f"a segment of {len(text)} characters is too long for the offline voice "
                 f"(at most {MAX_SEGMENT_CHARACTERS}); split it into shorter segments"
             )
+
+
+def _threads_from_environment() -> int:
+    value = os.environ.get(THREADS_ENV, "")
+    try:
+        return max(1, int(value)) if value.strip() else DEFAULT_THREADS
+    except ValueError:
+        raise SpeechError(f"${THREADS_ENV} must be a whole number of threads, not {value!r}") from None
 
 
 def _join(parts: list[Audio], gap_seconds: float, warnings: tuple[str, ...]) -> Audio:

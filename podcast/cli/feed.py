@@ -1,0 +1,39 @@
+"""``podcast feed``: build feed.xml and the site from the rendered episodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcast.cli.common import console, load_show_for, output_root, warn
+from podcast.publish import publish
+
+HELP = """Build the podcast feed (feed.xml) and the static site from the rendered episodes.
+
+RSS 2.0 with the itunes and Podcasting 2.0 tags Apple Podcasts, Spotify and gPodder read:
+enclosures with their byte sizes, durations, transcripts, chapters, stable guids. An episode
+folder that cannot be read keeps its previous feed entry.
+
+Example: podcast feed --base-url https://example.com/podcast/
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("feed", help=HELP)(feed)
+
+
+def feed(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    show = load_show_for(None, config)
+    result = publish(show, output_root(output, show), base_url=base_url)
+    warn(result.warnings, quiet=quiet)
+    if not quiet:
+        console.print(f"{result.feed}: {result.episodes} episodes; site {result.site}", highlight=False)

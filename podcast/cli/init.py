@@ -1,0 +1,117 @@
+"""``podcast init``: scaffold a new show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcast import fsutil
+from podcast.cli.common import console
+from podcast.errors import OutputError
+
+HELP = """Create a new show in DIR: podcast.toml (every setting, commented), a sample post in
+episodes/, and voices/ for the show's own lexicon and voice profiles.
+
+Existing files are never overwritten.
+
+Example: podcast init my-show && cd my-show && podcast render episodes/hello.md
+"""
+
+CONFIG = """# The show. Every key is optional except base_url for publishing a feed.
+# Precedence everywhere: command-line flag > environment variable > this file > default.
+
+[show]
+title = "{title}"
+author = "{author}"
+description = "数字秘书小雅用两分钟播报博客里的对话。"
+language = "zh-cn"
+# base_url = "https://example.com/podcast/"   # where the out/ folder is published (http or https)
+# image = "cover.png"                         # square PNG/JPEG, 1400–3000 px; generated when absent
+category = "Technology"                       # an Apple Podcasts category, "Parent > Child" for a subcategory
+explicit = false
+# owner_name = "{author}"
+# owner_email = "you@example.com"
+# copyright = "© {author}"
+type = "episodic"                             # or "serial"
+minutes = 2                                   # target episode length
+output = "out"                                # rendered episodes, feed.xml and the site
+
+[broadcast]                                   # 小雅's intro and outro for Chinese posts
+host = "小雅"
+host_title = "数字秘书"
+# author_display = "{author}先生"
+tagline = "分享关于大模型和AI的有角度的思考"
+# intro = "我是{{host_title}}{{host}}，今天播报《{{title}}》。"
+# outro = "我是{{host}}，以上就是{{author}}最新博客的两分钟播报，{{tagline}}。咱们下次再见。"
+
+# [broadcast.en]                              # the same for English posts
+# tagline = "Angles on language models and AI."
+
+[voices]
+engine = "offline"                            # offline (no network) | edge | auto
+# [voices.speakers]                           # pin a voice profile (podcast voices) to a speaker
+# "李老师" = "lin"
+
+[audio]
+# jingle_in = "intro.mp3"                     # your own sting, or "none"
+# jingle_out = "outro.mp3"
+bitrate = 64                                  # kbps, constant
+channels = 1                                  # 2: stereo at -16 LUFS
+
+# [speakers]                                  # aliases for every post
+# "李老师" = ["李", "立委"]
+"""
+
+SAMPLE_POST = """---
+title: 李白对话录：什么是好的播报
+author: {author}
+date: {date}
+---
+
+李：一段好的播报，首先要听得清楚。语速太快，听众跟不上；太慢，又容易走神。
+
+白：还有停顿。逗号处稍作停留，句号处停得更久一些，段落之间再多一口气。
+
+李：对话类的节目还要区分说话人，让听众不看文字也知道是谁在说话。
+
+白：所以每位嘉宾都该有自己的声音。
+"""
+
+LEXICON = """# This show's readings of Latin words for the offline voice (added to the built-in ones).
+# [readings]
+# "Transformer" = "变换器"
+# [spell]
+# words = ["kv"]
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init", help=HELP)(init)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new show (created if needed).", show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="The podcast's name.")] = "小雅播报",
+    author: Annotated[str, typer.Option("--author", help="The blog's author.")] = "作者",
+) -> None:
+    import datetime as dt
+
+    files = {
+        directory / "podcast.toml": CONFIG.format(title=title, author=author),
+        directory / "episodes" / "hello.md": SAMPLE_POST.format(author=author, date=dt.date.today().isoformat()),
+        directory / "voices" / "lexicon.toml": LEXICON,
+        directory / ".gitignore": "out/\n",
+    }
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise OutputError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; nothing was changed"
+        )
+    for path, text in files.items():
+        fsutil.write_text(path, text)
+    console.print(
+        f"created a show in {directory}: podcast.toml, episodes/hello.md, voices/lexicon.toml", highlight=False
+    )
+    console.print(f"next: cd {directory} && podcast render episodes/hello.md && podcast feed", highlight=False)
