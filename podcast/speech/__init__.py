@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from podcast import registry
+from podcast.audio.silence import voiced_span
 from podcast.errors import ServiceError, SpeechError
 from podcast.speech.base import Audio, Engine, Prosody, Timing
 from podcast.speech.cache import SegmentCache, quantize, segment_key
@@ -190,23 +191,5 @@ def _conform(audio: Audio) -> Audio:
 
 
 def trim(samples: npt.NDArray[np.float32], margin: float = 0.03) -> npt.NDArray[np.float32]:
-    """Cut silence at both ends, keeping ``margin`` seconds of it.
-
-    >>> tone = np.sin(np.arange(2400)).astype(np.float32)
-    >>> clip = np.concatenate([np.zeros(9600, np.float32), tone, np.zeros(9600, np.float32)])
-    >>> len(trim(clip))
-    3840
-    """
-    frame = SAMPLE_RATE // 100
-    usable = len(samples) - len(samples) % frame
-    if usable == 0:
-        return samples
-    power = np.mean(samples[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
-    peak = float(power.max())
-    if peak <= 0.0:
-        return samples[:0]
-    loud = np.flatnonzero(power > peak * 10 ** (SILENCE_DB / 10))
-    keep = round(margin * SAMPLE_RATE)
-    start = max(0, int(loud[0]) * frame - keep)
-    stop = min(len(samples), (int(loud[-1]) + 1) * frame + keep)
-    return samples[start:stop]
+    """Cut silence at both ends of a sentence's audio, keeping ``margin`` seconds of it."""
+    return samples[voiced_span(samples, SAMPLE_RATE, threshold_db=SILENCE_DB, lead=margin, tail=margin)]

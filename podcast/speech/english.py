@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from podcast.audio.silence import voiced_span
 from podcast.errors import SpeechError
 from podcast.speech.base import Audio, Prosody
 from podcast.speech.normalize import normalize_en
@@ -54,9 +55,8 @@ _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), 
 
 _CALIBRATION_TEXT = "the burden of proof is on you, and we are going on and on"
 _CALIBRATION_PITCHES = (30, 60, 90)
-_TRIM_THRESHOLD = 10 ** (-45 / 20)
-"""Samples quieter than −45 dBFS at either end are silence and are trimmed."""
 _TRIM_MARGIN_S = 0.02
+"""Seconds of silence kept at each end of espeak's audio (quieter than −45 dB of its peak is silence)."""
 
 _LOCK = threading.Lock()
 _LIBRARY: _Espeak | None = None
@@ -245,16 +245,10 @@ def resample(
 
 
 def _trim(samples: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.float32]:
-    """Cut the silence espeak leaves at both ends, keeping a short margin.
-
-    The caller places English pieces between Chinese ones with its own pauses; leading
-    silence here would double them.
-    """
-    loud = np.flatnonzero(np.abs(samples) > _TRIM_THRESHOLD)
-    if len(loud) == 0:
-        return np.zeros(0, dtype=np.float32)
-    margin = int(_TRIM_MARGIN_S * sample_rate)
-    return samples[max(0, loud[0] - margin) : loud[-1] + margin + 1].copy()
+    """Cut the silence espeak leaves at both ends, keeping a short margin."""
+    return samples[
+        voiced_span(samples, sample_rate, threshold_db=-45.0, lead=_TRIM_MARGIN_S, tail=_TRIM_MARGIN_S)
+    ].copy()
 
 
 class EnglishReader:

@@ -17,6 +17,7 @@ import os
 import numpy as np
 import numpy.typing as npt
 
+from podcast.audio.silence import voiced_span
 from podcast.errors import SpeechError, UnknownNameError
 from podcast.speech import normalize
 from podcast.speech.base import Audio, Prosody, Timing
@@ -58,13 +59,6 @@ VOLUME_RANGE = (0.0, 4.0)
 _FRAMES_PER_SYLLABLE = 16.0
 _FRAME_BUDGET = 0.7 * MAX_MEL_FRAMES
 
-SILENCE_THRESHOLD_DB = -50.0
-"""A 10 ms frame this far below the chunk's loudest frame counts as silence when trimming."""
-LEAD_MARGIN = 0.02
-"""Seconds kept before the first sound of a chunk (the onset of a soft consonant)."""
-TAIL_MARGIN = 0.03
-"""Seconds kept after the last sound of a chunk (the decay of the last vowel)."""
-
 
 def max_chunk_syllables(rate: float) -> int:
     """Largest chunk (in syllables) that stays within the model's frame limit at ``rate``.
@@ -74,31 +68,6 @@ def max_chunk_syllables(rate: float) -> int:
     """
     fit = int(_FRAME_BUDGET * rate / _FRAMES_PER_SYLLABLE)
     return max(frontend.MIN_CHUNK_SYLLABLES, min(frontend.MAX_CHUNK_SYLLABLES, fit))
-
-
-def voiced_span(samples: npt.NDArray[np.float32], sample_rate: int = SAMPLE_RATE) -> slice:
-    """The part of one chunk's audio worth keeping: from just before its first sound to
-    just after its last. The model pads every call with silence of varying length (up
-    to 0.3 s); trimming it makes the pauses between chunks the ones the frontend chose.
-
-    >>> tone = np.sin(np.arange(2400, dtype=np.float32)).astype(np.float32)
-    >>> audio = np.concatenate([np.zeros(4800, np.float32), tone, np.zeros(4800, np.float32)])
-    >>> span = voiced_span(audio)
-    >>> (span.start, span.stop)
-    (4320, 7920)
-    """
-    frame = sample_rate // 100
-    usable = len(samples) - len(samples) % frame
-    if usable == 0:
-        return slice(0, len(samples))
-    power = np.mean(samples[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
-    peak = float(power.max())
-    if peak <= 0.0:
-        return slice(0, 0)
-    loud = np.flatnonzero(power > peak * 10 ** (SILENCE_THRESHOLD_DB / 10))
-    start = max(0, int(loud[0]) * frame - round(LEAD_MARGIN * sample_rate))
-    stop = min(len(samples), (int(loud[-1]) + 1) * frame + round(TAIL_MARGIN * sample_rate))
-    return slice(start, stop)
 
 
 def chunk_seed(seed: int, chunk: frontend.Chunk) -> int:
@@ -196,7 +165,9 @@ class OfflineEngine:
                 rng=np.random.default_rng(chunk_seed(self.seed, chunk)),
                 rate=model_rate,
             )
-            voiced = shift_pitch(speech.samples[voiced_span(speech.samples)], prosody.pitch)
+            # The model pads every call with silence of varying length (up to 0.3 s):
+            # trimmed, the pauses between chunks are the ones the frontend chose.
+            voiced = shift_pitch(speech.samples[voiced_span(speech.samples, SAMPLE_RATE)], prosody.pitch)
             timings.append(Timing(chunk.text, position / SAMPLE_RATE, (position + len(voiced)) / SAMPLE_RATE))
             pieces.append(voiced)
             position += len(voiced)
