@@ -75,11 +75,14 @@ class AutoEngine:
             try:
                 from podcast.speech.edge import EdgeEngine
 
-                edge = EdgeEngine()
-                self._probe(edge)
-                self._chosen = (edge, None)
+                # One quick question decides: a service that is down should cost the user
+                # a second, not the full retry schedule of a render.
+                probe_engine = EdgeEngine(attempts=2, backoff=0.3, timeout=8.0)
+                self._probe(probe_engine)
+                self._chosen = (EdgeEngine(), None)
             except (ServiceError, SpeechError) as exc:
-                self._chosen = (offline, f"edge voices unavailable ({exc}); used the offline voice")
+                reason = str(exc).split(";")[0]
+                self._chosen = (offline, f"edge voices unavailable ({reason}); used the offline voice")
         return self._chosen
 
     def voices(self) -> list[str]:
