@@ -36,7 +36,7 @@ from podcast.pacing import GAP_BEFORE_OUTRO, GAP_BETWEEN_SEGMENTS, overhead_seco
 from podcast.profiles import VoiceProfile, VoiceSet, load_voice_set
 from podcast.render import jingle
 from podcast.render.cover import Cover, generate_cover, load_cover
-from podcast.render.loudness import TARGET_MONO, TARGET_STEREO, TRUE_PEAK_CEILING, Loudness, normalize_to_mp3
+from podcast.render.loudness import TARGET_MONO, TARGET_STEREO, TRUE_PEAK_CEILING, normalize_to_mp3
 from podcast.render.output import episode_dir, known_guid, remember_guid, slugify, staged_folder
 from podcast.render.tags import Tags, write_tags
 from podcast.render.transcript import Cue, to_chapters_json, to_srt, to_vtt
@@ -59,7 +59,6 @@ FIT_LIMIT = 0.10
 """The promise: a long-enough post lands within ±10 % of the target."""
 RATE_RANGE = (0.9, 1.1)
 """How far the speaking rate may be nudged to land on the target."""
-JINGLE_SEARCH = ("jingle_in", "jingle_out")
 FILES = {
     "audio": "episode.mp3",
     "vtt": "transcript.vtt",
@@ -581,9 +580,3 @@ def _description(script: Script) -> str:
         return body
     cut = max(body.rfind(mark, 0, 280) for mark in "。！？.!?")
     return body[: cut + 1] if cut > 80 else body[:280] + "…"
-
-
-def loudness_ok(loudness: Loudness, channels: int) -> bool:
-    """Within ±1 LU of the target and under the true-peak ceiling."""
-    target = TARGET_STEREO if channels == 2 else TARGET_MONO
-    return abs(loudness.integrated - target) <= 1.0 and loudness.true_peak <= TRUE_PEAK_CEILING
