@@ -51,3 +51,8 @@ class OutputError(PodcastError):
 
 class FeedError(PodcastError):
     """Raised when the feed or site cannot be built from the rendered episodes."""
+
+
+class BatchError(PodcastError):
+    """Raised when a batch cannot start: an unreachable Dask scheduler, a bad ``--executor``,
+    another batch running on the same output folder, or a manifest from a newer version."""

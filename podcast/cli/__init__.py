@@ -14,6 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from podcast import __version__
+from podcast.cli import batch as batch_cmd
 from podcast.cli import cache as cache_cmd
 from podcast.cli import feed as feed_cmd
 from podcast.cli import init as init_cmd
@@ -82,6 +83,7 @@ cache_cmd.register(app)
 feed_cmd.register(app)
 serve_cmd.register(app)
 init_cmd.register(app)
+batch_cmd.register(app)
 
 
 def main() -> None:

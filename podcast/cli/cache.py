@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from podcast.cli.common import console
+from podcast.cli.common import console, help_text
 from podcast.errors import OutputError
 from podcast.paths import cache_dir
 from podcast.speech.cache import SegmentCache
@@ -29,7 +29,7 @@ CLEAR_HELP = """Remove the synthesized sentences (re-rendering will synthesize t
 Example: podcast cache clear --all
 """
 
-cache_app = typer.Typer(help=HELP, no_args_is_help=True)
+cache_app = typer.Typer(help=help_text(HELP), no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +44,7 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-@cache_app.command("info", help=INFO_HELP)
+@cache_app.command("info", help=help_text(INFO_HELP))
 def info() -> None:
     stats = SegmentCache().stats()
     voices = cache_dir() / "voices"
@@ -54,7 +54,7 @@ def info() -> None:
     console.print(f"voice assets: {_size(voice_bytes)}", highlight=False)
 
 
-@cache_app.command("clear", help=CLEAR_HELP)
+@cache_app.command("clear", help=help_text(CLEAR_HELP))
 def clear(
     everything: Annotated[bool, typer.Option("--all", help="Also remove the installed offline voice.")] = False,
 ) -> None:

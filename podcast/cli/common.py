@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,6 +14,36 @@ from podcast.config import Show, find_config, load_show
 
 console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+_WIDE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def help_text(text: str) -> str:
+    """Command help as paragraphs: lines inside a paragraph joined (the terminal wraps them),
+    ``Example:`` lines and list items kept on lines of their own.
+
+    >>> help_text("Render a post.\\n\\nThe folder is replaced\\nwhen complete.\\n\\nExample: a\\nExample: b")
+    'Render a post.\\n\\nThe folder is replaced when complete.\\n\\nExample: a\\nExample: b'
+    """
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            line = line.strip()
+            if (
+                lines
+                and not line.startswith(("Example:", "- ", "Exit status"))
+                and not lines[-1].startswith("Example:")
+            ):
+                wide = re.match(r"[\u3000-\u9fff\uff00-\uffef]", line[:1]) and re.search(
+                    r"[\u3000-\u9fff\uff00-\uffef]$", lines[-1]
+                )
+                lines[-1] += ("" if wide else " ") + line
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def print_table(table: object) -> None:

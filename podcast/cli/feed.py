@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from podcast.cli.common import console, load_show_for, output_root, warn
+from podcast.cli.common import console, help_text, load_show_for, output_root, warn
 from podcast.publish import publish
 
 HELP = """Build the podcast feed (feed.xml) and the static site from the rendered episodes.
@@ -21,7 +21,7 @@ Example: podcast feed --base-url https://example.com/podcast/
 
 
 def register(app: typer.Typer) -> None:
-    app.command("feed", help=HELP)(feed)
+    app.command("feed", help=help_text(HELP))(feed)
 
 
 def feed(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from podcast import fsutil
-from podcast.cli.common import console
+from podcast.cli.common import console, help_text
 from podcast.errors import OutputError
 
 HELP = """Create a new show in DIR: podcast.toml (every setting, commented), a sample post in
@@ -88,7 +88,7 @@ LEXICON = """# This show's readings of Latin words for the offline voice (added 
 
 
 def register(app: typer.Typer) -> None:
-    app.command("init", help=HELP)(init)
+    app.command("init", help=help_text(HELP))(init)
 
 
 def init(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from podcast.cli.common import console, warn
+from podcast.cli.common import console, help_text, warn
 from podcast.parse import DEFAULT_MAX_BYTES, read_post
 
 HELP = """Parse a dialogue post and show its speakers, turns and notes.
@@ -22,7 +22,7 @@ Example: podcast parse episodes/lossless-compression.md --json
 
 
 def register(app: typer.Typer) -> None:
-    app.command("parse", help=HELP)(parse)
+    app.command("parse", help=help_text(HELP))(parse)
 
 
 def parse(

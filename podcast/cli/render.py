@@ -12,6 +12,7 @@ from podcast.cli.common import (
     console,
     console_err,
     duration_text,
+    help_text,
     load_show_for,
     output_root,
     target_seconds,
@@ -38,7 +39,7 @@ Example: podcast render --script script.md --engine edge
 
 
 def register(app: typer.Typer) -> None:
-    app.command("render", help=HELP)(render_command)
+    app.command("render", help=help_text(HELP))(render_command)
 
 
 def render_command(

@@ -10,7 +10,7 @@ import typer
 
 from podcast import fsutil
 from podcast.audio import ffmpeg
-from podcast.cli.common import console_err, lexicon_files, load_show_for, show_voices_dir, warn
+from podcast.cli.common import console_err, help_text, lexicon_files, load_show_for, show_voices_dir, warn
 from podcast.errors import UnknownNameError
 from podcast.profiles import VoiceProfile, load_voice_set
 from podcast.speech import SAMPLE_RATE, AutoEngine, load_engine, speak
@@ -28,7 +28,7 @@ Example: podcast say "我是数字秘书小雅，今天播报《无损压缩》�
 
 
 def register(app: typer.Typer) -> None:
-    app.command("say", help=HELP)(say)
+    app.command("say", help=help_text(HELP))(say)
 
 
 def say(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from podcast import fsutil, registry
-from podcast.cli.common import console_err, load_show_for, show_voices_dir, target_seconds, warn
+from podcast.cli.common import console_err, help_text, load_show_for, show_voices_dir, target_seconds, warn
 from podcast.parse import DEFAULT_MAX_BYTES, read_post
 from podcast.profiles import load_voice_set
 from podcast.script import load_summarizer, write_script
@@ -26,7 +26,7 @@ Example: podcast script episodes/lossless-compression.md -o script.md --minutes 
 
 
 def register(app: typer.Typer) -> None:
-    app.command("script", help=HELP)(script)
+    app.command("script", help=help_text(HELP))(script)
 
 
 def script(

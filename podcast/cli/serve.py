@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from podcast.cli.common import console, load_show_for, output_root
+from podcast.cli.common import console, help_text, load_show_for, output_root
 from podcast.publish.serve import make_server
 
 HELP = """Serve the output folder (site, feed, episodes) over HTTP on this machine.
@@ -20,7 +20,7 @@ Example: podcast serve --port 8000
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve", help=HELP)(serve)
+    app.command("serve", help=help_text(HELP))(serve)
 
 
 def serve(

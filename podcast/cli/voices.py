@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from podcast.cli.common import console, console_err, load_show_for, print_table, show_voices_dir
+from podcast.cli.common import console, console_err, help_text, load_show_for, print_table, show_voices_dir
 from podcast.errors import VoiceAssetError
 from podcast.profiles import all_engines_with_profiles, load_voice_set
 
@@ -27,7 +27,7 @@ SHA-256 sums and adapted to run on LiteRT. Nothing is downloaded at render time.
 Example: podcast voices install
 """
 
-voices_app = typer.Typer(help=HELP, invoke_without_command=True, no_args_is_help=False)
+voices_app = typer.Typer(help=help_text(HELP), invoke_without_command=True, no_args_is_help=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +76,7 @@ def voices(
             console.print(f"offline voice: {exc}", style="dim", soft_wrap=True)
 
 
-@voices_app.command("install", help=INSTALL_HELP)
+@voices_app.command("install", help=help_text(INSTALL_HELP))
 def install(
     force: Annotated[bool, typer.Option("--force", help="Download and rebuild even if installed.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,

@@ -1,0 +1,466 @@
+"""Rendering a whole blog: every post found, once, then the feed and site once.
+
+``run_batch`` finds the posts (folders, glob patterns, list files), skips those whose
+episode is up to date according to the manifest (``batch-manifest.json`` in the output
+folder: each post's source digest, script digest, the settings that shaped it and the
+episode produced), renders the rest in parallel (worker processes, or a Dask cluster),
+records each finished post in the manifest at once, and finally calls the publisher.
+
+A failed post is reported and the others go on. The manifest is written atomically after
+every post and episode folders are swapped in whole, so a batch killed at any moment and
+run again finishes the remaining posts without redoing the finished ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, Protocol
+
+from podcast.batch.discover import Discovery, discover
+from podcast.batch.executors import Runner, check_executor, default_jobs, open_runner
+from podcast.batch.manifest import (
+    MANIFEST_NAME,
+    Entry,
+    Manifest,
+    episode_source,
+    failed,
+    load_manifest,
+    now,
+    save_manifest,
+    sha256_file,
+)
+from podcast.batch.plan import (
+    base_slug,
+    existing_folders,
+    gone_posts,
+    keys_for,
+    render_reason,
+    settings_digest,
+    settings_material,
+    unique_slug,
+)
+from podcast.batch.worker import Job, Outcome, one_line
+from podcast.config import Show
+from podcast.errors import BatchError, OutputError, PodcastError
+from podcast.fsutil import describe_os_error
+from podcast.parse import DEFAULT_MAX_BYTES
+from podcast.publish import Published
+from podcast.render import RenderOptions
+from podcast.render.output import EPISODES, episode_dir
+
+__all__ = [
+    "MANIFEST_NAME",
+    "BatchError",
+    "BatchListener",
+    "BatchOptions",
+    "BatchReport",
+    "Discovery",
+    "PostResult",
+    "Publisher",
+    "discover",
+    "run_batch",
+]
+
+
+class Publisher(Protocol):
+    """Builds the feed and site from ``<output>/episodes`` (``podcast.publish.publish``)."""
+
+    def __call__(self, show: Show, output_root: Path, *, base_url: str | None = None) -> Published:
+        """Publish; ``base_url`` overrides the show's."""
+        ...
+
+
+LOCK_NAME = ".batch.lock"
+"""Held while a batch runs, so two batches never write one output folder's manifest."""
+LOST = "its worker was lost (killed, out of memory, or cut off); run the batch again to retry it"
+"""Why a post failed when the worker rendering it went away (the post may be innocent)."""
+MAX_POOL_RESTARTS = 3
+"""After this many lost worker pools, the remaining posts are not attempted."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How to run a batch."""
+
+    render: RenderOptions
+    """Output folder, engine, target length, summarizer, fitting (its ``slug`` is ignored:
+    each post gets its own)."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    """Larger posts are refused."""
+    jobs: int | None = None
+    """Worker processes; None: one per core; 1: render in this process."""
+    executor: str = "local"
+    """``local`` (this machine) or ``dask://HOST:PORT`` (a Dask scheduler)."""
+    connect_timeout: float = 10.0
+    """Seconds to wait for the Dask scheduler."""
+    force: bool = False
+    """Render every post, even those whose episode is up to date."""
+    prune: bool = False
+    """Remove the episodes of posts that have been deleted (else they stay in the feed)."""
+    publish: bool = True
+    """Rebuild the feed and site at the end."""
+    base_url: str | None = None
+    """Where the output folder is published (None: the show's ``base_url``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    """What the batch did with one post (or with an input that named nothing)."""
+
+    key: str
+    """The post (relative to the show folder when inside it), or the input as given."""
+    slug: str | None
+    """Its episode folder name, once assigned."""
+    status: Literal["rendered", "skipped", "failed", "pruned", "kept"]
+    """``kept``: the post is gone but its episode stays (no ``--prune``)."""
+    reason: str
+    """Why it was rendered (``new``, ``post changed``…), skipped, failed or kept."""
+    outcome: Outcome | None = None
+    """The render's details (rendered and failed posts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """The outcome of a batch."""
+
+    results: tuple[PostResult, ...]
+    """Every post found (and every input that named nothing), by key."""
+    found: int
+    """Posts found."""
+    published: Published | None = None
+    """What the publisher wrote, when it ran and succeeded."""
+    publish_error: str | None = None
+    """Why publishing failed."""
+    warnings: tuple[str, ...] = ()
+    """Batch-level warnings (rebuilt manifest, inputs without posts, pruning withheld)."""
+    runner: str = ""
+    """Where posts were rendered."""
+    manifest: Path = field(default_factory=Path)
+    """The manifest file."""
+
+    def count(self, status: str) -> int:
+        """How many results have ``status``."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def ok(self) -> bool:
+        """No post failed and publishing (if it ran) succeeded."""
+        return self.count("failed") == 0 and self.publish_error is None
+
+
+class BatchListener:
+    """Hooks a front end overrides to follow a batch; here they do nothing.
+
+    ``progress`` may be called from a helper thread (it relays the worker processes).
+    """
+
+    def warning(self, message: str) -> None:
+        """Something the user should know; the batch goes on."""
+
+    def planned(self, found: int, to_render: int, up_to_date: int) -> None:
+        """Posts found, how many will be rendered and how many are up to date (the rest
+        cannot be read)."""
+
+    def started(self, key: str, slug: str) -> None:
+        """A post was handed to a worker."""
+
+    def progress(self, key: str, stage: str, done: int, total: int) -> None:
+        """A post's render advanced (not reported by Dask workers)."""
+
+    def finished(self, result: PostResult) -> None:
+        """A post was rendered, skipped, failed, pruned or kept."""
+
+    def publishing(self) -> None:
+        """The feed and site are being built."""
+
+
+def run_batch(
+    inputs: Sequence[str],
+    show: Show,
+    options: BatchOptions,
+    *,
+    publisher: Publisher | None = None,
+    listener: BatchListener | None = None,
+    cwd: Path | None = None,
+) -> BatchReport:
+    """Render every post named by ``inputs`` that needs it, then publish once.
+
+    ``publisher`` defaults to ``podcast.publish.publish``. Raises ``BatchError`` (or
+    another ``PodcastError``) only when the batch cannot start; a post's failure is in the
+    report. Ctrl-C stops the workers and re-raises ``KeyboardInterrupt`` with every
+    finished post recorded.
+    """
+    check_executor(options.executor)
+    listener = listener or BatchListener()
+    root = options.render.output_root.absolute()
+    origin = show.root
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        listener.warning(message)
+
+    discovery = discover(inputs, cwd=cwd, exclude=[root, show.root / "voices"])
+    for item in discovery.empty:
+        warn(f"{item}: no posts found there")
+    results: list[PostResult] = [PostResult(m.input, None, "failed", m.reason) for m in discovery.missing]
+    for result in results:
+        listener.finished(result)
+    report = _Reporter(results, listener)
+    if not discovery.posts:
+        # Nothing to do: the output folder is not even created.
+        listener.planned(0, 0, 0)
+        return BatchReport(tuple(results), 0, warnings=tuple(warnings), manifest=root / MANIFEST_NAME)
+
+    with _exclusive(root):
+        _remove_leftovers(root)
+        manifest, rebuilt = load_manifest(root, origin=origin)
+        if rebuilt:
+            warn(rebuilt)
+        material = settings_material(show, options.render)
+        digest = settings_digest(material)
+        manifest.settings[digest] = material
+        jobs, early, assigned = _plan(discovery, manifest, digest, show, options, root)
+        listener.planned(len(discovery.posts), len(jobs), sum(1 for r in early if r.status == "skipped"))
+        for result in early:
+            report.add(result)
+
+        runner_name = ""
+        if jobs:
+            # No more workers than posts: one changed post is rendered here, without a pool to start.
+            workers = min(options.jobs or default_jobs(), len(jobs))
+            runner = open_runner(options.executor, workers, listener.progress, connect_timeout=options.connect_timeout)
+            runner_name = runner.description
+            if assigned:
+                save_manifest(root, manifest)
+            try:
+                _drive(runner, jobs, _recorder(manifest, digest, root, report), listener)
+            finally:
+                runner.close()
+        elif assigned:
+            save_manifest(root, manifest)
+
+        gone = gone_posts(manifest.posts, discovery, origin)
+        if gone and options.prune and discovery.missing:
+            warn("not pruning: some inputs do not exist (a folder that is not mounted would look deleted)")
+        for key in gone:
+            entry = manifest.posts[key]
+            if options.prune and not discovery.missing:
+                _prune(root, manifest, key)
+                report.add(PostResult(key, entry.slug, "pruned", "post deleted; episode removed"))
+            else:
+                report.add(PostResult(key, entry.slug, "kept", "post deleted; episode kept (--prune removes it)"))
+
+        published: Published | None = None
+        publish_error: str | None = None
+        if options.publish:
+            listener.publishing()
+            publish = publisher or _default_publisher()
+            try:
+                published = publish(show, root, base_url=options.base_url)
+            except PodcastError as exc:
+                publish_error = one_line(exc)
+        return BatchReport(
+            tuple(sorted(results, key=lambda r: r.key)),
+            len(discovery.posts),
+            published,
+            publish_error,
+            tuple(warnings),
+            runner_name,
+            root / MANIFEST_NAME,
+        )
+
+
+class _Reporter:
+    def __init__(self, results: list[PostResult], listener: BatchListener) -> None:
+        self.results = results
+        self.listener = listener
+
+    def add(self, result: PostResult) -> None:
+        self.results.append(result)
+        self.listener.finished(result)
+
+
+def _plan(
+    discovery: Discovery,
+    manifest: Manifest,
+    digest: str,
+    show: Show,
+    options: BatchOptions,
+    root: Path,
+) -> tuple[list[tuple[Job, str]], list[PostResult], bool]:
+    """Jobs (each with why it is rendered) for the posts that need rendering, the results
+    of the posts that are skipped or cannot be read, and whether new slugs were assigned."""
+    jobs: list[tuple[Job, str]] = []
+    early: list[PostResult] = []
+    taken = {e.slug for e in manifest.posts.values()}
+    folders = existing_folders(root)
+    assigned = False
+    for key, path in sorted(keys_for(discovery.posts, show.root).items()):
+        entry = manifest.posts.get(key)
+        try:
+            source = sha256_file(path)
+        except OSError as exc:
+            early.append(
+                PostResult(key, entry.slug if entry else None, "failed", f"cannot read: {one_line(exc, path)}")
+            )
+            continue
+        reason = render_reason(entry, source, digest, root, force=options.force)
+        if reason is None:
+            assert entry is not None
+            early.append(PostResult(key, entry.slug, "skipped", "unchanged"))
+            continue
+        if entry is None:
+            try:
+                base = base_slug(path, key, options.max_bytes)
+            except PodcastError as exc:
+                early.append(PostResult(key, None, "failed", one_line(exc, path)))
+                continue
+            owner = episode_source(root / EPISODES / base, show.root) if base in folders else None
+            adopt = base not in taken and owner is not None and owner.resolve() == path.resolve()
+            slug = base if adopt else unique_slug(base, path, taken | folders)
+            entry = manifest.posts[key] = Entry(slug=slug)
+            taken.add(slug)
+            assigned = True
+        options_for_post = replace(options.render, output_root=root, slug=entry.slug)
+        jobs.append((Job(key, str(path), show, options_for_post, options.max_bytes), reason))
+    return jobs, early, assigned
+
+
+def _recorder(manifest: Manifest, digest: str, root: Path, report: _Reporter) -> Callable[[Job, str, Outcome], None]:
+    """Records a finished post in the manifest (written at once) and the report."""
+
+    def record(job: Job, reason: str, outcome: Outcome) -> None:
+        entry = manifest.posts[job.key]
+        if outcome.status == "cancelled":
+            return
+        if outcome.status == "rendered":
+            manifest.posts[job.key] = Entry(
+                slug=entry.slug,
+                source_sha256=outcome.source_sha256,
+                settings=digest,
+                script_sha256=outcome.script_sha256,
+                episode=outcome.episode,
+                rendered=now(),
+                synthesized=outcome.synthesized,
+                reused=outcome.reused,
+            )
+            save_manifest(root, manifest)
+            report.add(PostResult(job.key, entry.slug, "rendered", reason, outcome))
+        else:
+            manifest.posts[job.key] = failed(entry, outcome.reason or "failed")
+            save_manifest(root, manifest)
+            report.add(PostResult(job.key, entry.slug, "failed", outcome.reason or "failed", outcome))
+
+    return record
+
+
+def _drive(
+    runner: Runner,
+    jobs: list[tuple[Job, str]],
+    record: Callable[[Job, str, Outcome], None],
+    listener: BatchListener,
+) -> None:
+    """Keep the runner busy until every job is done; a lost worker fails only its posts."""
+    pending = deque(jobs)
+    in_flight: dict[Future[Outcome], tuple[Job, str]] = {}
+    restarts = 0
+    try:
+        while pending or in_flight:
+            while pending and len(in_flight) < runner.max_in_flight:
+                job, reason = pending.popleft()
+                listener.started(job.key, job.options.slug or "")
+                in_flight[runner.submit(job)] = (job, reason)
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            lost = False
+            for future in done:
+                job, reason = in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                except runner.lost:
+                    lost = True
+                    outcome = Outcome(job.key, "failed", reason=LOST)
+                record(job, reason, outcome)
+            if lost:
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    for job, _ in pending:
+                        record(job, "", Outcome(job.key, "failed", reason="not attempted: workers kept dying"))
+                    pending.clear()
+                else:
+                    runner.recover()
+    except KeyboardInterrupt:
+        runner.interrupt()
+        # Posts that finished while the interrupt arrived are kept.
+        for future, (job, reason) in in_flight.items():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                record(job, reason, future.result())
+        raise
+
+
+def _prune(root: Path, manifest: Manifest, key: str) -> None:
+    """Remove a deleted post's episode, then its manifest entry.
+
+    The folder is first renamed out of the feed's sight, so a crash midway leaves either
+    the episode or nothing (and the entry, pruned again next time).
+    """
+    slug = manifest.posts[key].slug
+    folder = episode_dir(root, slug)
+    trash = folder.with_name(f".{slug}.pruned")
+    try:
+        if trash.exists():
+            shutil.rmtree(trash)
+        if folder.exists():
+            os.replace(folder, trash)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, folder)) from exc
+    del manifest.posts[key]
+    save_manifest(root, manifest)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _exclusive(root: Path) -> Iterator[None]:
+    """Hold the output folder's batch lock (released by the system if the batch is killed)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock; run one batch per output folder at a time
+        yield
+        return
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, root / LOCK_NAME)) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchError(f"another podcast batch is writing {root}; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Temporary manifests and pruned folders a killed batch left behind (the lock is held,
+    so nothing else is writing them)."""
+    for tmp in root.glob(f".{MANIFEST_NAME}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    episodes = root / EPISODES
+    if episodes.is_dir():
+        for trash in episodes.glob(".*.pruned"):
+            shutil.rmtree(trash, ignore_errors=True)
+
+
+def _default_publisher() -> Publisher:
+    from podcast.publish import publish
+
+    return publish

@@ -1,0 +1,251 @@
+"""Where a batch's posts are rendered: in its own process, in a pool of worker processes,
+or on a Dask cluster. Each is a ``concurrent.futures`` executor behind the same small
+``Runner`` interface, so the batch loop does not care which one it drives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from podcast.batch.worker import (
+    Job,
+    Outcome,
+    Report,
+    cpu_count,
+    init_pool_worker,
+    render_job,
+    render_job_on_dask,
+    set_reporter,
+)
+from podcast.errors import BatchError
+from podcast.speech.offline import THREADS_ENV
+
+DASK_SCHEME = "dask://"
+
+
+class Runner(Protocol):
+    """Runs jobs; the batch keeps at most ``max_in_flight`` of them submitted at once."""
+
+    description: str
+    """For messages: ``on 2 worker processes``, ``on Dask at tcp://…``."""
+    max_in_flight: int
+    """How many jobs to keep submitted."""
+    lost: tuple[type[BaseException], ...]
+    """Exceptions a future raises when the worker running it was lost (the post failed,
+    the batch goes on)."""
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Start rendering ``job``."""
+
+    def recover(self) -> None:
+        """Called after a worker was lost, before more jobs are submitted."""
+
+    def interrupt(self) -> None:
+        """The batch is stopping (Ctrl-C): stop the jobs in flight as soon as possible."""
+
+    def close(self) -> None:
+        """Release workers and connections (waits for jobs in flight)."""
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    return cpu_count()
+
+
+def engine_threads(jobs: int) -> int | None:
+    """The offline engine's threads per worker: the cores shared among ``jobs`` workers, so
+    workers do not oversubscribe them; None when ``$PODCAST_TTS_THREADS`` already says."""
+    if os.environ.get(THREADS_ENV, "").strip():
+        return None
+    return max(1, cpu_count() // max(1, jobs))
+
+
+def check_executor(executor: str) -> None:
+    """Refuse an ``--executor`` value that is neither ``local`` nor ``dask://HOST:PORT``."""
+    if executor.startswith(DASK_SCHEME):
+        dask_address(executor)
+    elif executor != "local":
+        raise BatchError(f"unknown executor {executor!r} (use local or dask://HOST:PORT)")
+
+
+def open_runner(executor: str, jobs: int, report: Report | None, *, connect_timeout: float = 10.0) -> Runner:
+    """The runner for ``--executor`` (``local``, or ``dask://HOST:PORT``) and ``--jobs``."""
+    check_executor(executor)
+    if executor.startswith(DASK_SCHEME):
+        return DaskRunner(dask_address(executor), connect_timeout)
+    if jobs <= 1:
+        return InlineRunner(report)
+    return PoolRunner(jobs, report)
+
+
+def dask_address(executor: str) -> str:
+    """The scheduler address Dask understands.
+
+    >>> dask_address("dask://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    """
+    parts = urlsplit(executor)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise BatchError(f"bad executor {executor!r}: write dask://HOST:PORT (the scheduler's address)")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"tcp://{host}:{port}"
+
+
+class InlineRunner:
+    """Renders in the batch's own process, one post at a time (``--jobs 1``)."""
+
+    description = "in this process"
+    max_in_flight = 1
+    lost: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, report: Report | None) -> None:
+        self._previous = os.environ.get(THREADS_ENV)
+        threads = engine_threads(1)
+        if threads is not None:
+            os.environ[THREADS_ENV] = str(threads)
+        set_reporter(report)
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Render now; the returned future is already done. A bug raises here."""
+        future: Future[Outcome] = Future()
+        future.set_running_or_notify_cancel()
+        future.set_result(render_job(job))
+        return future
+
+    def recover(self) -> None:
+        """Nothing to recover."""
+
+    def interrupt(self) -> None:
+        """Ctrl-C already unwinds the render in this process."""
+
+    def close(self) -> None:
+        """Put the environment back as it was."""
+        set_reporter(None)
+        if self._previous is None:
+            os.environ.pop(THREADS_ENV, None)
+        else:
+            os.environ[THREADS_ENV] = self._previous
+
+
+class PoolRunner:
+    """``jobs`` worker processes (spawned: the speech model's threads do not survive a fork),
+    each with its share of the cores; their progress comes back over a queue."""
+
+    lost: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+
+    def __init__(self, jobs: int, report: Report | None) -> None:
+        self.max_in_flight = jobs
+        self.description = f"on {jobs} worker processes"
+        self._jobs = jobs
+        self._report = report
+        self._context = multiprocessing.get_context("spawn")
+        self._queue: Any = self._context.Queue()
+        self._pids: set[int] = set()
+        self._drain = threading.Thread(target=self._forward, name="batch-progress", daemon=True)
+        self._drain.start()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._jobs,
+            mp_context=self._context,
+            initializer=init_pool_worker,
+            initargs=(self._queue, engine_threads(self._jobs), os.getpid()),
+        )
+
+    def _forward(self) -> None:
+        while True:
+            message = self._queue.get()
+            if message is None:
+                return
+            key, stage, done, total = message
+            if stage == "pid":
+                self._pids.add(done)
+            elif self._report is not None:
+                self._report(key, stage, done, total)
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Queue ``job`` for a worker."""
+        return self._pool.submit(render_job, job)
+
+    def recover(self) -> None:
+        """A worker died and took the pool with it: start a fresh pool."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pids.clear()
+        self._pool = self._new_pool()
+
+    def interrupt(self) -> None:
+        """Ask each worker to stop (SIGTERM: its current post unwinds, queued ones are dropped)."""
+        for pid in list(self._pids):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGTERM)
+
+    def close(self) -> None:
+        """Wait for the workers to finish and exit; stop forwarding progress."""
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            self._queue.put(None)
+            self._drain.join(timeout=5)
+            self._queue.close()
+            self._queue.join_thread()
+
+
+class DaskRunner:
+    """A Dask cluster (``distributed``, the ``dask`` extra) whose workers see the same output
+    folder. The scheduler is contacted here, before any post is rendered."""
+
+    def __init__(self, address: str, timeout: float) -> None:
+        try:
+            # Typed as Any: distributed is only partly annotated.
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError:
+            raise BatchError("--executor dask://… needs Dask: pip install 'xiaoya-podcast[dask]'") from None
+        try:
+            self._client = distributed.Client(address, timeout=timeout, set_as_default=False)
+        except OSError as exc:  # distributed reports refused and timed-out connections alike
+            raise BatchError(
+                f"cannot reach the Dask scheduler at {address} ({' '.join(str(exc).split())}); "
+                "check the address and that 'dask scheduler' is running there"
+            ) from None
+        self._executor = self._client.get_executor(pure=False)
+        workers = self._client.scheduler_info().get("workers", {})
+        threads = sum(int(w.get("nthreads", 1)) for w in workers.values())
+        self.description = f"on Dask at {address} ({len(workers)} workers)"
+        # Keep every worker thread busy, with one job queued behind each.
+        self.max_in_flight = max(2, 2 * threads)
+        # OSError: the connection to the scheduler broke while the post was out;
+        # CancelledError: the cluster dropped the task (a restarted scheduler, say).
+        self.lost: tuple[type[BaseException], ...] = (distributed.KilledWorker, OSError, CancelledError)
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Send ``job`` to the cluster."""
+        future: Future[Outcome] = self._executor.submit(render_job_on_dask, job)
+        return future
+
+    def recover(self) -> None:
+        """Dask replaces lost workers itself."""
+
+    def interrupt(self) -> None:
+        """Cancel what the cluster has not started (running posts finish on their worker)."""
+        self._executor.shutdown(wait=False)
+
+    def close(self) -> None:
+        """Disconnect from the scheduler."""
+        try:
+            self._executor.shutdown(wait=True)
+        finally:
+            self._client.close()

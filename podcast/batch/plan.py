@@ -1,0 +1,188 @@
+"""Deciding what a batch does with each post: which settings shaped an episode, whether a
+post must be rendered again, and which episode folder a new post gets."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from podcast import __version__
+from podcast.batch.discover import Discovery
+from podcast.batch.manifest import Entry, post_key
+from podcast.config import Show
+from podcast.parse.frontmatter import split_front_matter
+from podcast.parse.source import detect_format, read_text
+from podcast.profiles import builtin_dir
+from podcast.render import FILES, RenderOptions
+from podcast.render.output import EPISODES, GUIDS, slugify
+from podcast.speech import load_engine
+
+MAX_SLUG = 100
+"""Longest folder name ``episode_dir`` accepts."""
+
+
+def settings_material(show: Show, options: RenderOptions) -> dict[str, Any]:
+    """Everything besides the post that shapes its script and audio, as plain data.
+
+    This package's version; the engine, its version (model, text frontend, normalizer,
+    lexicon) and the voice profiles; the summarizer, target length and duration fitting;
+    and the show settings that reach the episode: framing, speakers and their voices,
+    jingles, cover, bitrate, channels, and the show title and author (tags, cover).
+    Feed-only settings (description, base URL, category…) are left out: the feed is
+    rebuilt at the end of every batch anyway.
+    """
+    engine_name = options.engine or show.engine
+    lexicons = tuple(p for p in [show.root / "voices" / "lexicon.toml"] if p.is_file())
+    engine = load_engine(engine_name, lexicon_paths=lexicons)
+    files: dict[str, str | None] = {}
+    for key in ("jingle_in", "jingle_out", "image"):
+        setting = getattr(show, key)
+        if setting and setting.lower() != "none":
+            files[key] = file_digest(show.root / setting)
+    for folder, label in ((builtin_dir(), "builtin"), (show.root / "voices", "show")):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                files[f"{label}/{path.name}"] = file_digest(path)
+    return {
+        "package": __version__,
+        "engine": engine_name,
+        "engine_version": engine.version,
+        "summarizer": options.summarizer,
+        "target_seconds": round(options.target_seconds or show.minutes * 60.0, 3),
+        "fit": options.fit,
+        "show": {
+            "title": show.title,
+            "author": show.author,
+            "framing": asdict(show.framing),
+            "framing_en": asdict(show.framing_en),
+            "speaker_voices": dict(show.speaker_voices),
+            "aliases": {k: list(v) for k, v in show.aliases.items()},
+            "jingle_in": show.jingle_in,
+            "jingle_out": show.jingle_out,
+            "image": show.image,
+            "bitrate_kbps": show.bitrate_kbps,
+            "channels": show.channels,
+        },
+        "files": files,
+    }
+
+
+def settings_digest(material: dict[str, Any]) -> str:
+    """A short, stable name for ``material``.
+
+    >>> settings_digest({"engine": "fake"})
+    'a9e2620edb748303'
+    """
+    text = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes; None when it cannot be read (the render reports that)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def render_reason(entry: Entry | None, source: str, settings: str, root: Path, *, force: bool) -> str | None:
+    """Why the post must be rendered, or None when its episode is up to date."""
+    if entry is None:
+        return "new"
+    if entry.episode is None:
+        # Its slug is known (assigned in an interrupted run, or recovered from its folder).
+        return "failed before" if entry.error else "unrecorded"
+    if force:
+        return "forced"
+    if entry.source_sha256 != source:
+        return "post changed"
+    if entry.settings != settings:
+        return "settings changed"
+    if not episode_intact(root, entry):
+        return "episode missing or altered"
+    return None
+
+
+def episode_intact(root: Path, entry: Entry) -> bool:
+    """Whether the episode the manifest records is the one on disk (cheaply: its
+    ``episode.json`` names the same MP3 digest and the MP3 has the recorded size)."""
+    if entry.episode is None:
+        return False
+    folder = root / EPISODES / entry.slug
+    try:
+        meta = json.loads((folder / FILES["meta"]).read_text(encoding="utf-8"))
+        size = (folder / FILES["audio"]).stat().st_size
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("sha256") == entry.episode.sha256 and size == entry.episode.size
+
+
+def base_slug(path: Path, key: str, max_bytes: int) -> str:
+    """The slug ``podcast render`` would give the post: its front matter ``slug``, else its
+    file name. Raises ``ParseError`` when the post cannot be read."""
+    text = read_text(path, max_bytes=max_bytes)
+    if detect_format(path.name, text) != "html":
+        front, _, _ = split_front_matter(text, key)
+        if front.get("slug"):
+            return slugify(str(front["slug"]), fallback_seed=key)
+    return slugify(path.stem, fallback_seed=key)
+
+
+def unique_slug(base: str, path: Path, taken: set[str]) -> str:
+    """``base`` if free, else qualified by the post's folder (``2025-a``), else numbered.
+
+    >>> unique_slug("a", Path("/blog/2025/a.md"), {"a"})
+    '2025-a'
+    >>> unique_slug("a", Path("/blog/2025/a.md"), {"a", "2025-a"})
+    'a-2'
+    """
+    candidates = [base]
+    folder = slugify(path.parent.name) if path.parent.name else ""
+    if folder and not folder.startswith("episode-"):
+        candidates.append(f"{folder}-{base}")
+    candidates += (f"{base}-{n}" for n in range(2, 10_000))
+    for candidate in candidates:
+        candidate = candidate[:MAX_SLUG].rstrip("-")
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("ten thousand posts with one name")
+
+
+def existing_folders(root: Path) -> set[str]:
+    """Slugs a new post must not get: the names in ``<root>/episodes`` (an unknown folder's
+    name is never reused), and every slug ever published there (its guid is remembered,
+    so a new post under a pruned episode's name would pass for that episode)."""
+    names: set[str] = set()
+    for folder in (root / EPISODES, root / GUIDS):
+        with contextlib.suppress(OSError):  # no such folder yet
+            names |= {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    return names
+
+
+def gone_posts(posts: dict[str, Entry], discovery: Discovery, origin: Path) -> list[str]:
+    """Keys of manifest posts whose file no longer exists, among the folders and patterns
+    this batch searched (a post outside them is not this batch's business)."""
+    gone: list[str] = []
+    for key in sorted(posts):
+        path = Path(key) if Path(key).is_absolute() else origin / key
+        if path.exists():
+            continue
+        if _within(path, discovery.scopes) or any(fnmatch.fnmatchcase(str(path), p) for p in discovery.patterns):
+            gone.append(key)
+    return gone
+
+
+def keys_for(paths: Iterable[Path], origin: Path) -> dict[str, Path]:
+    """Manifest keys of discovered posts."""
+    return {post_key(path, origin): path for path in paths}
+
+
+def _within(path: Path, folders: Iterable[Path]) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
