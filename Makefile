@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/script_quality.py
 	$(BIN)/python bench/offline_voice.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/batch.py
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
