@@ -13,6 +13,11 @@ from rich.table import Table
 
 from podcast.batch import BatchListener, BatchOptions, BatchReport, PostResult, run_batch
 from podcast.cli.common import (
+    ConfigOption,
+    MaxBytesOption,
+    MinutesOption,
+    OutputOption,
+    SecondsOption,
     console_err,
     duration_text,
     help_text,
@@ -21,7 +26,7 @@ from podcast.cli.common import (
     print_table,
     target_seconds,
 )
-from podcast.parse import DEFAULT_MAX_BYTES
+from podcast.parse.source import DEFAULT_MAX_BYTES
 from podcast.render import RenderOptions
 
 HELP = """Render every post found (folders recursively, glob patterns, @LIST files), then
@@ -62,7 +67,7 @@ def batch_command(
             show_default=False,
         ),
     ],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")] = None,
+    output: OutputOption = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core; 1: no workers)."),
@@ -87,15 +92,12 @@ def batch_command(
         str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
     ] = None,
     engine: Annotated[str | None, typer.Option("--engine", help="offline, edge or auto (default: the show's).")] = None,
-    minutes: Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")] = None,
-    seconds: Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")] = None,
+    minutes: MinutesOption = None,
+    seconds: SecondsOption = None,
     summarizer: Annotated[str, typer.Option("--summarizer", help="How to condense each post.")] = "extractive",
     fit: Annotated[bool, typer.Option("--fit/--no-fit", help="Land each length on the target.")] = True,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this."),
-    ] = DEFAULT_MAX_BYTES,
+    config: ConfigOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress, table or warnings; failures still go to stderr.")
     ] = False,

@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from podcast.config import Show, find_config, load_show
+
+# Options several commands share, declared once.
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")]
+MinutesOption = Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")]
+SecondsOption = Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")]
+MaxBytesOption = Annotated[
+    int, typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this.")
+]
 
 console = Console(highlight=False, soft_wrap=True)
 console_err = Console(stderr=True, highlight=False, soft_wrap=True)

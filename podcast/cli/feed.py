@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from podcast.cli.common import console, help_text, load_show_for, output_root, warn
+from podcast.cli.common import ConfigOption, OutputOption, console, help_text, load_show_for, output_root, warn
 from podcast.publish import publish
 
 HELP = """Build the podcast feed (feed.xml) and the static site from the rendered episodes.
@@ -25,11 +24,11 @@ def register(app: typer.Typer) -> None:
 
 
 def feed(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")] = None,
+    output: OutputOption = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     show = load_show_for(None, config)

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from podcast.cli.common import console, help_text, warn
-from podcast.parse import DEFAULT_MAX_BYTES, read_post
+from podcast.cli.common import MaxBytesOption, console, help_text, warn
+from podcast.parse import read_post
+from podcast.parse.source import DEFAULT_MAX_BYTES
 
 HELP = """Parse a dialogue post and show its speakers, turns and notes.
 
@@ -28,10 +29,7 @@ def register(app: typer.Typer) -> None:
 def parse(
     post: Annotated[Path, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the parse as JSON.")] = False,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this."),
-    ] = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     parsed = read_post(post, max_bytes=max_bytes)

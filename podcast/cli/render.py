@@ -9,6 +9,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from podcast.cli.common import (
+    ConfigOption,
+    MaxBytesOption,
+    MinutesOption,
+    OutputOption,
+    SecondsOption,
     console,
     console_err,
     duration_text,
@@ -20,8 +25,8 @@ from podcast.cli.common import (
 )
 from podcast.errors import ScriptError
 from podcast.model import Post, Script
-from podcast.parse import DEFAULT_MAX_BYTES, read_post
-from podcast.parse.source import read_text
+from podcast.parse import read_post
+from podcast.parse.source import DEFAULT_MAX_BYTES, read_text
 from podcast.render import RenderOptions, render
 from podcast.script.scriptfile import from_markdown
 
@@ -47,21 +52,18 @@ def render_command(
     script: Annotated[
         Path | None, typer.Option("--script", help="Render this (edited) script instead of a post.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")] = None,
+    output: OutputOption = None,
     engine: Annotated[
         str | None,
         typer.Option("--engine", help="offline, edge or auto (default: the script's or the show's)."),
     ] = None,
-    minutes: Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")] = None,
-    seconds: Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")] = None,
+    minutes: MinutesOption = None,
+    seconds: SecondsOption = None,
     slug: Annotated[str | None, typer.Option("--slug", help="The episode's folder name.")] = None,
     summarizer: Annotated[str, typer.Option("--summarizer", help="How to condense the post.")] = "extractive",
     fit: Annotated[bool, typer.Option("--fit/--no-fit", help="Land the length on the target.")] = True,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this."),
-    ] = DEFAULT_MAX_BYTES,
+    config: ConfigOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress or warnings; print the MP3 path only.")
     ] = False,

@@ -10,7 +10,7 @@ import typer
 
 from podcast import fsutil
 from podcast.audio import ffmpeg
-from podcast.cli.common import console_err, help_text, lexicon_files, load_show_for, show_voices_dir, warn
+from podcast.cli.common import ConfigOption, console_err, help_text, lexicon_files, load_show_for, show_voices_dir, warn
 from podcast.errors import UnknownNameError
 from podcast.profiles import VoiceProfile, load_voice_set
 from podcast.speech import SAMPLE_RATE, AutoEngine, load_engine, speak
@@ -36,7 +36,7 @@ def say(
     output: Annotated[Path, typer.Option("--output", "-o", help="out.wav or out.mp3.", show_default=False)],
     engine: Annotated[str, typer.Option("--engine", help="offline, edge, auto.")] = "offline",
     voice: Annotated[str | None, typer.Option("--voice", help="Profile name or engine voice id.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or report.")] = False,
 ) -> None:
     suffix = output.suffix.lower()

@@ -8,8 +8,20 @@ from typing import Annotated
 import typer
 
 from podcast import fsutil, registry
-from podcast.cli.common import console_err, help_text, load_show_for, show_voices_dir, target_seconds, warn
-from podcast.parse import DEFAULT_MAX_BYTES, read_post
+from podcast.cli.common import (
+    ConfigOption,
+    MaxBytesOption,
+    MinutesOption,
+    SecondsOption,
+    console_err,
+    help_text,
+    load_show_for,
+    show_voices_dir,
+    target_seconds,
+    warn,
+)
+from podcast.parse import read_post
+from podcast.parse.source import DEFAULT_MAX_BYTES
 from podcast.profiles import load_voice_set
 from podcast.script import load_summarizer, write_script
 from podcast.script.scriptfile import to_markdown
@@ -34,19 +46,16 @@ def script(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the script here instead of printing it.")
     ] = None,
-    minutes: Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")] = None,
-    seconds: Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")] = None,
+    minutes: MinutesOption = None,
+    seconds: SecondsOption = None,
     summarizer: Annotated[
         str, typer.Option("--summarizer", help="How to condense the post.", envvar="PODCAST_SUMMARIZER")
     ] = "extractive",
     engine: Annotated[
         str | None, typer.Option("--engine", help="Budget for this engine's voices (default: the show's).")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this."),
-    ] = DEFAULT_MAX_BYTES,
+    config: ConfigOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or report.")] = False,
 ) -> None:
     show = load_show_for(post, config)

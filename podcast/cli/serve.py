@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from podcast.cli.common import console, help_text, load_show_for, output_root
+from podcast.cli.common import ConfigOption, OutputOption, console, help_text, load_show_for, output_root
 from podcast.publish.serve import make_server
 
 HELP = """Serve the output folder (site, feed, episodes) over HTTP on this machine.
@@ -26,8 +25,8 @@ def register(app: typer.Typer) -> None:
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port (0: any free one).")] = 8000,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No request log.")] = False,
 ) -> None:
     show = load_show_for(None, config)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from podcast.cli.common import console, console_err, help_text, load_show_for, print_table, show_voices_dir
+from podcast.cli.common import (
+    ConfigOption,
+    console,
+    console_err,
+    help_text,
+    load_show_for,
+    print_table,
+    show_voices_dir,
+)
 from podcast.errors import VoiceAssetError
 from podcast.profiles import all_engines_with_profiles, load_voice_set
 
@@ -38,7 +45,7 @@ def register(app: typer.Typer) -> None:
 def voices(
     ctx: typer.Context,
     engine: Annotated[str | None, typer.Option("--engine", help="Only this engine's profiles.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")] = None,
+    config: ConfigOption = None,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
