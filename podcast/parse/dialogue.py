@@ -23,7 +23,7 @@ _TITLE_WORDS = re.compile(
     r"院长|教授|主任|研究员|博士|创始人|总裁|董事长|总经理|主编|记者|作家|学者|专家|工程师|"
     r"科学家|首席|院士|校长|所长|局长|部长|主席|经理|总监|负责人|合伙人|副总|顾问|大学|学院|"
     r"研究院|研究所|公司|集团|中心|实验室|基金|协会|学会|委员会|银行|医院|媒体|报社|电视台|"
-    r"主持人|\b(?:CEO|CTO|COO|CFO|VP|founder|professor|director|president|chair|editor|author|"
+    r"主持人|\b(?:C[EFOT]O|VP|founder|professor|director|president|chair|editor|author|"
     r"journalist|scientist|researcher|engineer|university|institute|college|inc|ltd|corp|"
     r"correspondent|reporter|analyst|fellow)\b",
     re.IGNORECASE,
