@@ -573,9 +573,8 @@ def _source_url(source: Post | Script) -> str | None:
 
 def _description(script: Script) -> str:
     """The feed's summary: what is said after the intro, cut at a sentence near 280 characters."""
-    body = "".join(s.text for s in script.segments if s.role in ("turn", "bridge"))
-    if not script.language.lower().startswith("zh"):
-        body = " ".join(s.text for s in script.segments if s.role in ("turn", "bridge"))
+    joiner = "" if script.language.lower().startswith("zh") else " "
+    body = joiner.join(s.text for s in script.segments if s.role in ("turn", "bridge"))
     if len(body) <= 280:
         return body
     cut = max(body.rfind(mark, 0, 280) for mark in "。！？.!?")

@@ -70,8 +70,10 @@ def load_cover(path: Path) -> Cover:
         raise ConfigError(f"{path}: not an image the cover can use ({exc.__class__.__name__})") from exc
 
 
+@cache
 def generate_cover(title: str, subtitle: str = "") -> Cover:
-    """A square 1400 px cover with ``title`` (and ``subtitle``) on it."""
+    """A square 1400 px cover with ``title`` (and ``subtitle``) on it (drawn once per process:
+    every render of a batch and the feed that follows ask for the same one)."""
     image = Image.new("RGB", (SIZE, SIZE))
     _gradient(image)
     waves = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
