@@ -22,6 +22,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/real_layouts.py
 	$(BIN)/python bench/script_quality.py
 	$(BIN)/python bench/offline_voice.py
 	$(BIN)/python bench/render.py

@@ -17,6 +17,29 @@ class Turn:
     """The speaker marker as written in the post (without the colon), e.g. ``李老师说``."""
     text: str
     """What is said; paragraphs are separated by a blank line."""
+    direction: bool = False
+    """A stage direction (what someone does, ``整理了一下衣衫``, ``LAUGHTER``), not words said."""
+    subject: str | None = None
+    """For a direction inside or on a speaker's turn: that speaker."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The turn's JSON form (``direction`` and ``subject`` only when set)."""
+        data: dict[str, Any] = {"speaker": self.speaker, "label": self.label, "text": self.text}
+        if self.direction:
+            data["direction"] = True
+        if self.subject:
+            data["subject"] = self.subject
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A line of the post the parser did not read as dialogue, and why (``podcast parse --explain``)."""
+
+    text: str
+    """The line as found."""
+    why: str
+    """``title``, ``metadata``, ``byline``, ``caption``, ``page tail: comments``…"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +60,15 @@ class Post:
     """The dialogue in order, narration included."""
     notes: tuple[str, ...] = ()
     """Paragraphs outside the dialogue: an editor's preface, 按语, headings."""
+    preface: tuple[str, ...] = ()
+    """The notes that are an editor's or author's preface (``立委按：``, ``Editor's note:``):
+    what the script may draw on for the host's opening."""
     metadata: Mapping[str, Any] = field(default_factory=dict)
     """Front matter and what parsing learned (``broadcast``: a recognised 小雅 intro/outro)."""
     warnings: tuple[str, ...] = field(default=())
     """Things the reader should know about the parse (no dialogue found, …)."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Lines that are neither dialogue nor notes (furniture, metadata, the title), with why."""
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -54,17 +82,21 @@ class Post:
         value = self.metadata.get("broadcast")
         return value if isinstance(value, Mapping) else None
 
-    def to_json(self) -> dict[str, Any]:
-        """The stable JSON form printed by ``podcast parse --json``."""
-        return {
+    def to_json(self, *, explain: bool = False) -> dict[str, Any]:
+        """The stable JSON form printed by ``podcast parse --json`` (``--explain`` adds what
+        was left out, and why)."""
+        data: dict[str, Any] = {
             "title": self.title,
             "author": self.author,
             "date": self.date,
             "language": self.language,
             "source": self.source,
             "notes": list(self.notes),
-            "turns": [{"speaker": t.speaker, "label": t.label, "text": t.text} for t in self.turns],
+            "turns": [t.to_json() for t in self.turns],
         }
+        if explain:
+            data["left_out"] = [{"text": x.text, "why": x.why} for x in self.left_out]
+        return data
 
 
 SegmentRole = Literal["intro", "turn", "bridge", "outro"]

@@ -100,3 +100,34 @@ def test_usage_error_exits_2(runner: CliRunner) -> None:
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("podcast ")
+
+
+def test_explain_lists_every_line_left_out_and_why(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "首页 | 新闻 | 访谈\n\n对话老工程师：别急着追新芯片\n\n2024-05-01 10:00 来源：某某网\n\n"
+        "主持人：您入行时做的是什么？\n\n周工：温度控制器，程序存储器只有两K。\n\n"
+        "（责编：王五）\n\n分享让更多人看到\n",
+        encoding="utf-8",
+    )
+    table = runner.invoke(app, ["parse", str(page), "--explain"])
+    assert table.exit_code == 0, table.output
+    for why in ("navigation", "title", "date", "byline", "share bar"):
+        assert why in table.stdout
+    data = json.loads(runner.invoke(app, ["parse", str(page), "--json", "--explain"]).stdout)
+    assert data["title"] == "对话老工程师：别急着追新芯片"
+    left = {x["text"]: x["why"] for x in data["left_out"]}
+    assert left["（责编：王五）"] == "byline" and left["首页 | 新闻 | 访谈"] == "navigation"
+    assert [t["speaker"] for t in data["turns"]] == ["主持人", "周工"]
+
+
+def test_a_speaker_the_heuristics_miss_can_be_pinned(runner: CliRunner, tmp_path: Path) -> None:
+    # "休眠弧" reads as a glossary term, not a person; front matter says it speaks here.
+    post = tmp_path / "post.md"
+    body = "休眠弧：我是一条依存弧，先睡一会儿。\n\n白：那你什么时候醒？\n"
+    post.write_text(body, encoding="utf-8")
+    speakers = [t["speaker"] for t in json.loads(runner.invoke(app, ["parse", str(post), "--json"]).stdout)["turns"]]
+    assert "休眠弧" not in speakers
+    post.write_text("---\nspeakers:\n  休眠弧: []\n---\n" + body, encoding="utf-8")
+    speakers = [t["speaker"] for t in json.loads(runner.invoke(app, ["parse", str(post), "--json"]).stdout)["turns"]]
+    assert speakers[0] == "休眠弧" and len(speakers) == 2

@@ -58,5 +58,6 @@ def test_no_content_character_is_lost(text: str) -> None:
     for turn in post.turns:
         kept += [turn.text, turn.label or ""]
     kept += [str(v) for v in (post.broadcast or {}).values()]
+    kept += [line.text for line in post.left_out]  # furniture and metadata: dropped, and said so
     missing = content([text]) - content(kept)
     assert not missing, f"lost {dict(missing)}"

@@ -105,7 +105,7 @@ def test_framing_comes_from_podcast_toml(tmp_path: Path) -> None:
     config = tmp_path / "podcast.toml"
     config.write_text('[broadcast]\nhost = "小美"\nauthor_display = "白老师"\ntagline = "聊聊语言"\n', encoding="utf-8")
     show = load_show(config)
-    post = parse_post("李：你好。\n\n白：你好。", source="p.md")
+    post = parse_post("---\ntitle: p\n---\n李：你好。\n\n白：你好。", source="p.md")
     script, _ = script_of(post, show=show)
     assert script.segments[0].text == "我是数字秘书小美，今天播报《p》。"
     assert script.segments[-1].text.startswith("我是小美，以上就是白老师最新博客的两分钟播报，聊聊语言。")

@@ -7,18 +7,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from podcast.cli.common import MaxBytesOption, console, help_text, warn
+from podcast.cli.common import ConfigOption, MaxBytesOption, console, help_text, load_show_for, warn
 from podcast.parse import read_post
 from podcast.parse.source import DEFAULT_MAX_BYTES
 
 HELP = """Parse a dialogue post and show its speakers, turns and notes.
 
 Reads Markdown (with YAML front matter), HTML or plain text saved from a blog page,
-in UTF-8, GB18030/GBK or Big5.
+in UTF-8, GB18030/GBK or Big5. Page furniture (menus, bylines, share bars, captions,
+copyright lines, comments) is left out; --explain lists every line that was, and why.
+When the heuristics get a speaker wrong, pin it in front matter (speakers: {李老师: [李, 立委]})
+or in podcast.toml's [speakers] table.
 
 Example: podcast parse episodes/lossless-compression.md --json
+
+Example: podcast parse saved-page.txt --explain
 """
 
 
@@ -29,13 +35,18 @@ def register(app: typer.Typer) -> None:
 def parse(
     post: Annotated[Path, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the parse as JSON.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also list every line not read as dialogue, and why.")
+    ] = False,
+    config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
-    parsed = read_post(post, max_bytes=max_bytes)
+    show = load_show_for(post, config)
+    parsed = read_post(post, max_bytes=max_bytes, aliases=show.aliases)
     warn(parsed.warnings, quiet=quiet)
     if as_json:
-        typer.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(parsed.to_json(explain=explain), ensure_ascii=False, indent=2))
         return
     heading = f"[bold]{parsed.title}[/]"
     details = [parsed.author or "author unknown", parsed.date or "date unknown", parsed.language]
@@ -51,9 +62,14 @@ def parse(
     for number, turn in enumerate(parsed.turns, 1):
         text = turn.text.replace("\n\n", " ¶ ")
         short = text if len(text) <= 160 else text[:157] + "…"
-        table.add_row(str(number), turn.speaker or "(narration)", turn.label or "", short)
+        who = turn.speaker or ("(stage direction)" if turn.direction else "(narration)")
+        table.add_row(str(number), escape(who), escape(turn.label or ""), escape(short))
     console.print(table)
     if parsed.notes:
         console.print(f"{len(parsed.notes)} note(s) outside the dialogue:", style="dim")
         for note in parsed.notes:
-            console.print(f"  • {note[:160]}", style="dim")
+            console.print(f"  • {escape(note[:160])}", style="dim")
+    if explain:
+        console.print(f"{len(parsed.left_out)} line(s) left out:", style="dim")
+        for line in parsed.left_out:
+            console.print(f"  [dim]{escape(line.why)}:[/] {escape(line.text[:140])}")

@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import ParseError
-from podcast.model import Post
-from podcast.parse.blocks import Block, markdown_blocks, text_blocks
-from podcast.parse.boilerplate import strip_boilerplate
+from podcast.model import LeftOut, Post, Turn
+from podcast.parse import roles
+from podcast.parse import title as titles
+from podcast.parse.blocks import Block, Line, markdown_blocks, text_blocks
 from podcast.parse.broadcast import extract_broadcast
-from podcast.parse.dialogue import build_dialogue, first_turn_block
+from podcast.parse.dialogue import Dialogue, read_dialogue
 from podcast.parse.frontmatter import split_front_matter
+from podcast.parse.furniture import furniture, tail_start
 from podcast.parse.html import html_blocks
+from podcast.parse.markers import find_marker
 from podcast.parse.source import DEFAULT_MAX_BYTES, detect_format, read_text
+from podcast.parse.wrapping import split_lead_ins, unglue_images, unwrap
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_post", "read_post"]
 
@@ -76,21 +80,23 @@ def parse_post(
     if fmt != "html":
         front, text, _ = split_front_matter(text, source)
     blocks = {"markdown": markdown_blocks, "html": html_blocks, "text": text_blocks}[fmt](text)
+    blocks = [split_lead_ins(unwrap(unglue_images(b), _starts_turn), _starts_turn) for b in blocks]
 
     page = blocks[0].meta if blocks else {}
-    title = _text(front.get("title")) or page.get("title")
-    blocks, title = _take_title(blocks, title)
+    left_out: list[LeftOut] = []
+    blocks, heading = _take_title(blocks)
+    if heading:
+        left_out.append(LeftOut(heading, "title"))
     blocks, broadcast = extract_broadcast(blocks)
 
-    merged_aliases = _aliases(front.get("speakers"), aliases, source)
-    first = first_turn_block(blocks, merged_aliases)
-    blocks, publisher = strip_boilerplate(blocks, (first + 1) if first is not None else len(blocks) // 2 + 1)
-
-    author = _text(front.get("author")) or page.get("author") or publisher
-    dialogue = build_dialogue(blocks, aliases=merged_aliases, author=author)
+    merged_aliases = roles.aliases_with(
+        _aliases(front.get("speakers"), aliases, source), roles.definitions(_lines(blocks, 200))
+    )
+    author = _text(front.get("author")) or page.get("author")
+    dialogue = read_dialogue(blocks, aliases=merged_aliases, author=author)
     author = author or dialogue.meta.get("author")
     if not dialogue.turns and not dialogue.notes and not broadcast:
-        raise ParseError(f"{source}: no text left after removing page boilerplate")
+        raise ParseError(f"{source}: no text left after removing page furniture (see podcast parse --explain)")
 
     warnings: list[str] = []
     turns = dialogue.turns
@@ -99,6 +105,21 @@ def parse_post(
         warnings.append("no dialogue found: the post is read as one narration turn")
 
     body = " ".join(t.text for t in turns) or " ".join(notes)
+    title = (
+        _text(front.get("title"))
+        or heading
+        or (broadcast or {}).get("title")
+        or _found_title(page, dialogue, body, source)
+    )
+    context = [*(page.get(k, "") for k in ("title_og", "title_tag")), *dialogue.headlines, *notes]
+    turns = _resolve(turns, dialogue.casts, [*context, *(x.text for x in dialogue.left_out)], title or "", author)
+    if not title:
+        speakers = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
+        title = titles.derive(
+            speakers, [t.text for t in turns if not t.direction] or list(notes), _language(None, body)
+        )
+        warnings.append(f"no title found in the post: it is announced as “{title}” (set title: in front matter)")
+
     language = _language(_text(front.get("language") or front.get("lang")) or page.get("lang"), body)
     date = _iso_date(front.get("date")) or _iso_date(page.get("date")) or _iso_date(dialogue.meta.get("date"))
     metadata: dict[str, Any] = {k: v for k, v in front.items() if k not in ("title", "author", "date")}
@@ -107,16 +128,57 @@ def parse_post(
     if dialogue.meta.get("source") and "source_url" not in metadata:
         metadata["source_url"] = dialogue.meta["source"]
     return Post(
-        title=title or (broadcast or {}).get("title") or _fallback_title(source),
+        title=title,
         author=author,
         date=date,
         language=language,
         source=source,
         turns=turns,
         notes=notes,
+        preface=dialogue.preface,
         metadata=metadata,
         warnings=tuple(warnings),
+        left_out=tuple(_as_title(x, title) for x in (*left_out, *dialogue.left_out)),
     )
+
+
+def _found_title(page: Mapping[str, str], dialogue: Dialogue, body: str, source: str) -> str | None:
+    """The title the page declares or shows above the dialogue; a file name that reads as one."""
+    declared = [page.get(k, "") for k in ("title", "title_og", "title_tag")] + [dialogue.meta.get("title", "")]
+    names = " ".join(f"{t.speaker} {t.label or ''}" for t in dialogue.turns if t.speaker)
+    found = titles.choose(
+        page=declared, headlines=dialogue.headlines, anchored=dialogue.anchored, body=f"{body} {names}"
+    )
+    return found or _stem_title(source)
+
+
+def _as_title(line: LeftOut, title: str) -> LeftOut:
+    """A left-out line that is the title says so."""
+    return LeftOut(line.text, "title") if titles.clean(line.text) == title else line
+
+
+def _starts_turn(text: str) -> bool:
+    marker = find_marker(Line(text))
+    return marker is not None and marker.kind in ("speaker", "narrator")
+
+
+def _lines(blocks: list[Block], limit: int) -> list[str]:
+    """The first ``limit`` lines of the post, where it says who is who."""
+    return [line.text for block in blocks for line in block.lines][:limit]
+
+
+def _resolve(
+    turns: tuple[Turn, ...], casts: tuple[tuple[str, str], ...], context: list[str], title: str, author: str | None
+) -> tuple[Turn, ...]:
+    """Role labels (Q, 记者, 主持人…) replaced by the people the post says play them."""
+    resolved = roles.resolve(turns, casts=casts, context=context, title=title, author=author)
+    if not resolved:
+        return turns
+    return tuple(
+        Turn(resolved.get(t.speaker, t.speaker) if t.speaker else None, t.label, t.text, t.direction,
+             resolved.get(t.subject, t.subject) if t.subject else None)
+        for t in turns
+    )  # fmt: skip
 
 
 def _text(value: object) -> str | None:
@@ -126,26 +188,26 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _take_title(blocks: list[Block], title: str | None) -> tuple[list[Block], str | None]:
-    """Use (and remove) the first block as the title when it is one: a heading, a 《title》
-    line, or a lone short line on top of a plain-text page."""
-    if not blocks or not blocks[0].lines:
-        return blocks, title
-    first = blocks[0]
-    line = first.lines[0].text.strip()
-    candidate: str | None = None
-    if first.kind == "heading":
-        candidate = line
-    elif (book := _BOOK_TITLE.match(line)) is not None:
-        candidate = book.group("title").strip()
-    if candidate is None or len(first.lines) > 1:
-        return blocks, title
-    if title is None or candidate in (title, f"《{title}》") or first.kind == "heading":
-        rest = blocks[1:]
-        if first.meta and rest:
-            rest[0] = Block(rest[0].kind, rest[0].lines, first.meta)
-        return rest, title or candidate
-    return blocks, title
+def _take_title(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """The title when the post opens with one — a 《title》 line, or a heading with only page
+    furniture above it — and the blocks without it."""
+    for index, block in enumerate(blocks[:8]):
+        if not block.lines:
+            continue
+        line = block.lines[0].text.strip()
+        if block.kind == "heading" and len(block.lines) == 1:
+            candidate: str | None = titles.clean(line)
+        elif index == 0 and len(block.lines) == 1 and (book := _BOOK_TITLE.match(line)) is not None:
+            candidate = book.group("title").strip()
+        elif block.kind == "para" and all(furniture(x.text) or tail_start(x.text) for x in block.lines):
+            continue  # a breadcrumb, a date line: furniture above the title
+        else:
+            return blocks, None
+        rest = blocks[:index] + blocks[index + 1 :]
+        if block.meta and rest:
+            rest[0] = Block(rest[0].kind, rest[0].lines, {**block.meta, **rest[0].meta})
+        return rest, candidate
+    return blocks, None
 
 
 def _aliases(declared: object, extra: Mapping[str, Iterable[str]] | None, source: str) -> dict[str, list[str]]:
@@ -211,6 +273,12 @@ def _iso_date(value: object) -> str | None:
         return None
 
 
-def _fallback_title(source: str) -> str:
+def _stem_title(source: str) -> str | None:
+    """The file name as a title, only when it reads as one (``李白对话录：谈压缩.txt``):
+    never a slug or a number (``04-csdn-yuelu-duihua``).
+
+    >>> _stem_title("posts/李白对话录 谈压缩.txt"), _stem_title("04-csdn-yuelu-duihua.md"), _stem_title("<text>")
+    ('李白对话录 谈压缩', None, None)
+    """
     stem = Path(source).stem if source and not source.startswith("<") else ""
-    return stem or "Untitled"
+    return stem if re.search(r"[\u3400-\u9fff]{2}", stem) and not re.search(r"\d{2}", stem) else None

@@ -27,8 +27,11 @@ _NOISE = re.compile(
     r"subscribe|newsletter|cookie",
     re.IGNORECASE,
 )
+_KEEP_TAGS = {"html", "body", "main", "article"}
 _CONTENT_SELECTORS = [
     '//*[@itemprop="articleBody"]',
+    '//*[@id="js_content"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " rich_media_content ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " post-content ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " article-content ")]',
@@ -37,8 +40,9 @@ _CONTENT_SELECTORS = [
     "//body",
 ]
 _META = {
-    "title": ['//meta[@property="og:title"]/@content', "//article//h1//text()", "//h1//text()",
-              "//title/text()"],
+    "title": ["//article//h1", "//h1", '//meta[@property="og:title"]/@content', "//title/text()"],
+    "title_og": ['//meta[@property="og:title"]/@content'],
+    "title_tag": ["//title/text()"],
     "author": ['//meta[@name="author"]/@content', '//meta[@property="article:author"]/@content',
                '//*[@rel="author"]//text()'],
     "date": ['//meta[@property="article:published_time"]/@content', '//meta[@name="date"]/@content',
@@ -72,11 +76,14 @@ def html_blocks(text: str, *, fragment: bool = False) -> list[Block]:
     for tag in _DROP_TAGS:
         for element in list(root.iter(tag)):
             _drop(element)
+    whole = len(root.text_content())
     for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None:
+        if not isinstance(element.tag, str) or element.getparent() is None or element.tag in _KEEP_TAGS:
             continue
         marker = f"{element.get('id', '')} {element.get('class', '')}"
-        if element.tag in ("header", "footer") or (marker.strip() and _NOISE.search(marker)):
+        noisy = element.tag in ("header", "footer") or (marker.strip() and _NOISE.search(marker))
+        # A wrapper holding most of the page ("comment_feature" on WeChat's body) is not furniture.
+        if noisy and len(element.text_content()) < 0.4 * whole:
             _drop(element)
 
     content = root
@@ -120,7 +127,8 @@ def _meta(root: HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for key, xpaths in _META.items():
         for xpath in xpaths:
-            values = [str(v).strip() for v in cast(list[object], root.xpath(xpath))]
+            found = cast(list[object], root.xpath(xpath))
+            values = [" ".join((v.text_content() if isinstance(v, HtmlElement) else str(v)).split()) for v in found]
             value = next((v for v in values if v), None)
             if value:
                 meta[key] = value

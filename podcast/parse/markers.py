@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from podcast.parse.blocks import Line
+from podcast.parse.narration import is_direction, whole_direction
 
 MarkerKind = Literal["speaker", "narrator", "meta", "note", "cast"]
 
-COLONS = ":："
+COLONS = ":：﹕"
 MAX_LABEL_CHARS = 60
 
 # Labels that introduce metadata, not speech. The value is the metadata key it sets (or "").
@@ -32,15 +33,60 @@ META_LABELS = {
     "original": "source", "url": "", "link": "", "tags": "", "tagged": "", "category": "",
     "categories": "", "filed under": "", "keywords": "", "photo": "", "image": "",
     "credit": "", "photo credit": "", "image credit": "", "reading time": "", "words": "",
+    "時間": "date", "時  間": "date", "日期時間": "date", "發佈時間": "date", "發表時間": "date", "來源": "source",
+    "地点": "", "地點": "", "主办": "", "主辦": "", "承办": "", "承辦": "", "协办": "", "協辦": "", "会议": "",
+    "會議": "", "出席委员": "", "出席委員": "", "列席官员": "", "列席官員": "", "列席": "", "出席": "",
+    "分类专栏": "", "文章标签": "", "分享到": "", "推荐": "", "编辑推荐": "", "阅读排行": "", "评论排行": "",
+    "推荐排行": "", "博客等级": "", "博客积分": "", "博客访问": "", "关注人气": "", "荣誉徽章": "", "已投稿到": "",
+    "发评论": "", "链接地址": "", "下一篇": "", "上一篇": "", "前一篇": "", "后一篇": "", "推荐人": "",
+    "所属专辑": "", "专辑": "", "节目": "", "節目": "", "栏目": "", "欄目": "", "频道": "", "頻道": "",
+    "present": "", "bibliography": "", "references": "", "sources": "", "contents": "", "appendix": "",
+    "subjects": "", "topics": "", "related": "", "share": "", "restrictions": "", "format": "",
+    "积分": "", "積分": "", "发表": "", "發表": "", "注册": "", "註冊": "", "帖子": "", "精华": "", "精華": "",
+    "主题": "", "主題": "", "回帖": "", "在线时间": "", "在線時間": "", "最后登录": "", "最後登錄": "",
+    "注册时间": "", "註冊時間": "", "阅读权限": "", "閱讀權限": "", "来自": "", "來自": "", "性别": "", "性別": "",
+    "图说": "", "圖說": "",
 }  # fmt: skip
+
+# Common Chinese family names: a weak label used once is a person only if it starts with one
+# (or carries a role or an honorific) — "休眠弧：…" in a glossary is not a speaker.
+SURNAMES = frozenset(
+    "李王张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林高罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾萧蕭田董潘袁蔡"
+    "蒋蔣余于杜叶葉程魏苏蘇吕呂丁任卢盧姚沈钟鍾姜崔谭譚陆陸范汪廖石金韦韋贾賈夏付方邹鄒熊白孟秦邱侯江尹薛闫閻段雷"
+    "龙龍黎史陶贺賀毛郝顾顧龚龔邵万萬覃武钱錢戴严嚴莫孔向常汤湯康易乔喬赖賴文施洪辛柯庄莊牛樊区區聂聶章鲁魯葛伍"
+    "祝单單舒耿关關华華柳甘殷倪管焦俞齐齊储儲左翁景包邢褚凌阎麦麥裴詹骆駱欧歐宁寧童云雲温溫佘蓝藍岳游解申滕"
+)
+COMPOUND_SURNAMES = ("欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "東方", "慕容", "司徒", "夏侯")
 
 # Labels that open a paragraph of commentary outside the dialogue.
 NOTE_LABELS = {
     "注", "备注", "编注", "译注", "附", "附注", "附录", "说明", "提示", "声明", "免责声明",
-    "摘要", "导语", "导读", "引言", "前言", "题记", "编者的话", "后记", "按语", "背景",
+    "摘要", "导语", "导读", "引言", "前言", "题记", "编者的话", "后记", "按语", "背景", "简介", "簡介", "提要", "概要",
+    "内容提要", "內容提要", "内容简介", "內容簡介",
     "note", "notes", "editor's note", "editors' note", "update", "correction", "disclosure",
     "summary", "tl;dr", "tldr", "abstract", "preface", "background", "epigraph", "afterword",
 }  # fmt: skip
+
+# Note labels that open a preface: what the host may draw on for the opening.
+PREFACE_LABELS = {
+    "按语", "编者按", "編者按", "前言", "引言", "导语", "導語", "导读", "導讀", "题记", "編者的話", "编者的话",
+    "摘要", "背景", "简介", "簡介", "提要", "概要", "内容提要", "內容提要", "内容简介", "內容簡介",
+    "editor's note", "editors' note", "preface", "summary", "tl;dr", "tldr", "abstract", "background",
+}  # fmt: skip
+
+
+def is_preface(marker: Marker | None) -> bool:
+    """True for a note marker that opens a preface (``立委按：``, ``Editor's note:``)."""
+    if marker is None or marker.kind != "note":
+        return False
+    name = marker.name.lower()
+    return name in PREFACE_LABELS or re.fullmatch(r"[\u3400-\u9fff]{0,6}按", marker.name) is not None
+
+
+def is_cast_label(marker: Marker) -> bool:
+    """True for a cast line by its label (``嘉宾：``, ``Guests:``), not one read as a guest list."""
+    return marker.kind == "cast" and marker.name.lower() in CAST_LABELS
+
 
 # Labels that list who takes part: "嘉宾：马仲良，张三" — a cast list, not a turn.
 CAST_LABELS = {
@@ -50,7 +96,25 @@ CAST_LABELS = {
 }  # fmt: skip
 # "主持人：大家好。" is speech; "主持人：张三" is a cast line — decided in the dialogue stage.
 
-NARRATOR_LABELS = {"旁白", "画外音", "narrator", "narration"}
+NARRATOR_LABELS = {
+    "旁白",
+    "画外音",
+    "畫外音",
+    "解说",
+    "解說",
+    "场景",
+    "場景",
+    "narrator",
+    "narration",
+    "scene",
+    "setting",
+}
+
+# Labels that name a role, not a person: the post may say who plays it (``主持人（罗一鸣）``).
+ROLE_LABELS = {
+    "主持人", "主持", "记者", "記者", "本报记者", "主播", "编辑", "小编", "嘉宾", "嘉賓", "网友", "網友",
+    "观众", "觀眾", "问", "問", "答", "Q", "A", "host", "interviewer", "reporter", "moderator", "guest", "anchor",
+}  # fmt: skip
 
 # Words that are often followed by a colon but never name a speaker.
 NOT_NAMES = {
@@ -84,8 +148,15 @@ _SPEECH_VERB = re.compile(
     r"(?:说道|说|问道|问|答道|答|回答|道|曰|云|补充|插话|追问|反问|笑道|表示|指出|回应|提问|发言|总结)$"
 )
 _DIRECTION = re.compile(r"^(?P<name>.+?)\s*[（(](?P<direction>[^（）()]{1,40})[）)]$")
+_BRACKETED_START = re.compile(r"^[【\[](?P<inner>[^】\]]{1,12})[】\]]")
+_HEARING = re.compile(
+    r"^(?P<label>(?:Mr|Mrs|Ms|Dr|Senator|Chairman|Chairwoman|Representative)\.? [A-Z][A-Z'’-]{1,}"
+    r"(?: of [A-Z][a-z]+)?|The CHAIRMAN|The CHAIR|The SPEAKER)\.\s+(?=[A-Z\"“(])"
+)
+_CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9 ,.'’&\-]{3,}")
+_SPACED_HANZI = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
 _BRACKETED = re.compile(r"^[【\[](?P<inner>[^】\]]{1,20})[】\]]$")
-_HANZI_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·•]{0,11}[A-Za-z0-9]?$")
+_HANZI_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·•]{0,11}(?:[A-Za-z0-9]|[A-Z][a-z]{1,7})?$")
 _LATIN_WORD = re.compile(
     r"^(?:[A-Z][\w.'’\-]*|(?:de|da|van|von|der|den|bin|al|la|le|del|di|du|of|the|and)|#?\d{1,2}|[A-Z]\.)$"
 )
@@ -101,8 +172,9 @@ _ALLCAPS_PARTICLES = {"OF", "THE", "AND", "DE", "VAN", "VON", "AL", "BIN"}
 
 _SENTENCE = re.compile(r"[。！？!?…]|[.](?:\s|$)")
 
-TIMESTAMP = r"\(?\[?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]?\)?"
-_LEADING_TIMESTAMP = re.compile(rf"^{TIMESTAMP}\s*")
+TIMESTAMP = r"\(?\[?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?(?![\d:])\]?\)?"
+_LEADING_TIMESTAMP = re.compile(rf"^{TIMESTAMP}\s*[:：]?\s*")
+_STAMPED_LABEL = re.compile(rf"^(?P<name>[^:：()\[\]\d][^:：()\[\]]{{0,59}}?)\s*{TIMESTAMP}\s*[:：]\s*")
 _TRAILING_TIMESTAMP = re.compile(rf"^(?P<name>.+?)\s+{TIMESTAMP}$")
 _TIMESTAMP_ONLY = re.compile(rf"^{TIMESTAMP}$")
 
@@ -121,6 +193,9 @@ class Marker:
     """The line's text after the label."""
     strong: bool
     """The form is unambiguous (bold, ``X说：``, alone on its line, ALL CAPS, Q/A, timestamp)."""
+    alone: bool = False
+    """A name alone on its line with no colon, the words below it (``INTERVIEWER``, ``Walt``):
+    a speaker only if the post uses it again."""
 
 
 def strip_timestamp(text: str) -> str:
@@ -178,6 +253,12 @@ def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
         marker = _bold_marker(bold, text, next_line)
         if marker:
             return marker
+    labelled = _STAMPED_LABEL.match(text)
+    if labelled:
+        # "Leo Marsh (00:11): …", "Speaker 1 (00:02):": a label with the time it speaks.
+        marker = classify(labelled.group("name"), text[labelled.end() :].strip(), strong=True, require_speaker=True)
+        if marker is not None:
+            return marker
     stamped = _TRAILING_TIMESTAMP.match(text)
     if stamped:
         # "Ada Byron  00:00:25": a name alone on its line with the time it speaks.
@@ -190,11 +271,55 @@ def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
         if rest.startswith("//"):
             return None  # a URL scheme, not a label
         label = text[:end].strip()
-        return classify(label, rest, strong=not rest or _strong_form(label))
+        if _TIMESTAMP_ONLY.match(rest):
+            rest = ""  # "Mayor Dana Whitfield: (00:41)", the words on the next line
+        if re.fullmatch(r"[\d\s,.:/\-]+", rest) or (
+            not rest and next_line and _CAPS_HEADING.fullmatch(next_line.strip())
+        ):
+            return None  # "積分: 28", a form's field; "HOSPITALS OPEN:" over "STAFFING AND CARE"
+        if re.match(r"(?:www\.|[\w.-]+\.(?:com|org|gov|net|edu|io|cn)\b)", rest) or (
+            label.isupper() and rest and rest.upper() == rest and re.search(r"[A-Z]{3}", rest)
+        ):
+            return None  # "Office Internet: bookstore.gpo.gov", "KEEPING HOSPITALS OPEN: STAFFING…"
+        marker = classify(label, rest, strong=_strong_form(label))
+        if marker is not None or not _BRACKETED_START.match(text):
+            return marker
+    bracketed = _BRACKETED_START.match(text)
+    if bracketed:
+        # "[主持人]各位网友好": a bracketed label with no colon (新浪访谈).
+        rest = text[bracketed.end() :].lstrip("：: ")
+        marker = classify(bracketed.group("inner"), rest, strong=False)
+        return marker if marker is not None and marker.kind == "speaker" else None
+    hearing = _HEARING.match(text)
+    if hearing:
+        # "Mr. SMITH. Thank you, Mr. Chairman." (a congressional record).
+        return classify(hearing.group("label"), text[hearing.end() :].strip(), strong=True, require_speaker=True)
     # A name alone on its line with the timestamp on the next line.
     if next_line is not None and _LEADING_TIMESTAMP.match(next_line.strip()) and len(text) <= 40:
         return classify(text, "", strong=True, require_speaker=True)
+    # A name alone on its line, its words on the next ("INTERVIEWER", "Walt", "Dana Whitfield").
+    following = strip_timestamp(next_line.strip()) if next_line is not None else ""
+    if following and _alone_name(text) and (_prose(following) or whole_direction(following) is not None):
+        marker = classify(text, "", strong=text.isupper() or bool(bold), require_speaker=True)
+        if marker is not None:
+            return Marker(marker.kind, marker.label, marker.name, "", marker.strong, alone=True)
     return None
+
+
+def _alone_name(text: str) -> bool:
+    """A line short enough to be a name alone, with nothing that ends a sentence."""
+    if re.search(r"[\u3400-\u9fff]", text):
+        return len(text) <= 8 and not re.search(r"[，。！？、；]", text)
+    return len(text.split()) <= 4 and len(text) <= 40 and not re.search(r"[.,!?;]$", text)
+
+
+def _prose(text: str) -> bool:
+    """A line that reads as something said: a sentence, or a long stretch of words."""
+    if _SENTENCE.search(text):
+        return True
+    if re.search(r"[\u3400-\u9fff]", text):
+        return len(text) >= 15
+    return len(text.split()) >= 8
 
 
 def _bold_marker(bold: str, text: str, next_line: str | None) -> Marker | None:
@@ -216,7 +341,10 @@ def _strong_form(label: str) -> bool:
         return True
     if re.fullmatch(r"[A-Z][A-Z.'’\- ]*(?:, ?[A-Z][A-Z.'’\- ]*)?(?: #\d+)?", label) and len(label) > 1:
         return True  # ALL CAPS transcripts (NPR)
-    return label in {"Q", "A", "q", "a", "问", "答"} or _DIRECTION.match(label) is not None
+    direction = _DIRECTION.match(label)
+    return label in {"Q", "A", "q", "a", "问", "答", "問"} or (
+        direction is not None and is_direction(direction.group("direction"), at_start=True)
+    )
 
 
 def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = False) -> Marker | None:
@@ -234,6 +362,8 @@ def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = Fal
         return None
     bracketed = _BRACKETED.match(label)
     core = bracketed.group("inner") if bracketed else label
+    core = _SPACED_HANZI.sub("", core)  # "主 办", "高　岚": spaced to line up in the page
+    core = core.strip("《》")  # "《報導者》（以下簡稱報）": the publication asks
     key = core.lower()
     if not require_speaker:
         if key in META_LABELS:
@@ -246,12 +376,31 @@ def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = Fal
         return Marker("narrator", label, core, rest, True)
     direction = _DIRECTION.match(core)
     if direction:
-        core = direction.group("name")
+        outside, inside = direction.group("name").strip().strip("《》"), direction.group("direction").strip()
+        # "主持人（罗一鸣）" is the role, then who plays it; "李白（極不情愿地）", "韩卫东（游戏公司
+        # 创始人）", "Mr. HUGHES (Writer)" are the person, then a direction or a description.
+        core = inside if outside.lower() in ROLE_LABELS and person_name(inside) is not None else outside
         strong = True
     name = person_name(core)
     if name is None:
         return None
     return Marker("speaker", label, name, rest, strong)
+
+
+def label_direction(label: str) -> str | None:
+    """The stage direction a label carries (``李白（極不情愿地）`` → ``極不情愿地``), if any;
+    a descriptor (``韩卫东（游戏公司创始人）``, ``Mr. HUGHES (Writer)``) is not one.
+
+    >>> label_direction("李白（極不情愿地）"), label_direction("韩卫东（游戏公司创始人）"), label_direction("李白")
+    ('極不情愿地', None, None)
+    """
+    match = _DIRECTION.match(label.strip())
+    if match is None:
+        return None
+    inside = match.group("direction").strip()
+    if match.group("name").strip().lower() in ROLE_LABELS and person_name(inside) is not None:
+        return None
+    return inside if is_direction(inside) else None
 
 
 def person_name(text: str) -> str | None:
@@ -290,7 +439,9 @@ def person_name(text: str) -> str | None:
         return None
     if len(words) > 4:
         return None
-    if any(w.lower() in _FUNCTION_WORDS for w in words):
+    if words[0] == "The" and 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words[1:]):
+        words = words[1:]  # "The Rumpus:", "The Paris Review:": the publication asks
+    elif any(w.lower() in _FUNCTION_WORDS for w in words):
         return None
     if not all(_LATIN_WORD.match(w) for w in words) or not words[0][0].isupper():
         return None
@@ -304,3 +455,27 @@ def _strip_honorific(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a label seen only once can be a person: a Chinese name that starts with a family
+    name or ends with an honorific or role, an English full name, a role word.
+
+    >>> looks_like_person("马仲良"), looks_like_person("休眠弧")
+    (True, False)
+    >>> looks_like_person("Dean Koontz"), looks_like_person("Sensing")
+    (True, False)
+    """
+    if name in ROLE_LABELS or name.lower() in ROLE_LABELS:
+        return True
+    if not name.isascii():
+        return (
+            len(name) == 1  # 李, 白, 甲, 乙: one character is a dialogue's label, not a term
+            or name[:1] in SURNAMES
+            or name.startswith(COMPOUND_SURNAMES)
+            or name.endswith(HONORIFICS)
+            or re.search(r"记者|記者|主持|嘉宾|嘉賓|网友|網友|观众|觀眾|委员|委員|代表|部长|部長|发言人|發言人", name)
+            is not None
+        )
+    words = name.replace(",", " ").split()
+    return len(words) >= 2 or (name.isupper() and len(name) > 1) or len(name) == 1

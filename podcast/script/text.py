@@ -24,6 +24,8 @@ _STAGE = re.compile(
 )
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[（(]\d{1,2}[）)]|[-*•·]|[一二三四五六七八九十]{1,2}、)\s*")
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]|【\s*】|“\s*”")
+# Emoticon codes of blogs and chat apps: "[sweat]", "[捂脸]", "[呲牙]".
+_EMOTICON = re.compile(r"\[(?:[a-z]{2,12}|[\u3400-\u9fff]{1,4})\]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
@@ -80,6 +82,7 @@ def clean_for_speech(sentence: str, language: str = "zh") -> str:
     text = _URL.sub("", text)
     text = _SEE_ALSO.sub("", text)
     text = _STAGE.sub("", text)
+    text = _EMOTICON.sub("", text)
     text = _MD_MARKS.sub("", text)
     text = _ENUMERATOR.sub("", text)
     text = _EMPTY_BRACKETS.sub("", text)
