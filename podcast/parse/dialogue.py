@@ -191,9 +191,19 @@ def _decide(
         or core(markers[k].name) in declared_cores
     }
 
+    # A one-word English name used once ("Brandon:") is a person when others in the post are
+    # named by one word too ("Evan:"); in a post of Q and A, "Sensing:" is a term.
+    one_word = {
+        canonical[markers[k].name]
+        for k in speaking
+        if k in sure and markers[k].name.isascii() and " " not in markers[k].name and len(markers[k].name) > 1
+    }
+
     def says_something(key: Key) -> bool:
+        name = markers[key].name
         rest = markers[key].rest or _next_line(lines, key)
-        if not looks_like_person(markers[key].name):
+        named_alike = name.isascii() and " " not in name and len(name) > 1 and bool(one_word - {canonical[name]})
+        if not looks_like_person(name) and not named_alike:
             return False  # "休眠弧：…", "Sensing: …": a term defined, not a person speaking
         return _SENTENCE_END.search(rest) is not None or len(rest) >= 30
 

@@ -76,6 +76,9 @@ LINES: list[tuple[str, str]] = [
                 r"人喜欢|喜欢|人收藏|收藏|人点赞|点赞|赞|回复|views?|comments?|likes?|shares?|reads?|min read|"
                 r"minute read|字)\s*[|·•]?\s*){1,8}"),
     ("counter", r"(?:Listen|Play|Watch)\s*[·•]?\s*\d{1,2}:\d{2}(?::\d{2})?"),
+    ("link", r"(?:https?://|www\.)\S{1,200}(?:\s+[^。！？!?]{0,80})?"),
+    ("player", r"(?:\d{1,2}\s*(?:hours?|hrs?|h)\s*)?(?:\d{1,2}\s*(?:minutes?|mins?|m)\s*)?(?:\d{1,2}\s*(?:seconds?|secs?|s))?"
+               r"|\d{1,3}\s*(?:分钟|分鐘|分|秒|小时|小時)(?:\s*\d{1,2}\s*(?:分钟|分鐘|分|秒))*"),
     ("player", rf"(?:{_TIME}|\d{{1,2}}:\d{{2}})(?:\s*/?\s*(?:{_TIME}|\d{{1,2}}:\d{{2}}))*"),
     ("caption", r"(?:图说|圖說)\s*[:：].{0,200}"),
     ("caption", r"(?:图为|圖為|图片为|上图|下图|左图|右图|题图|配图|资料图|資料圖|图\s*\d+|图片来源|圖片來源|图源|图片由|"

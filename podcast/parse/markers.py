@@ -16,7 +16,7 @@ from podcast.parse.narration import is_direction, whole_direction
 
 MarkerKind = Literal["speaker", "narrator", "meta", "note", "cast"]
 
-COLONS = ":：﹕"
+COLONS = ":：﹕∶"
 MAX_LABEL_CHARS = 60
 
 # Labels that introduce metadata, not speech. The value is the metadata key it sets (or "").
@@ -145,7 +145,8 @@ _PHRASE_CHARS = set(
 
 _SPEECH_VERB = re.compile(
     r"(?:又|还|也|便|就|则|接着|继续|笑着|马上|立即|立刻|随即|当即|连忙|赶紧|补充)?"
-    r"(?:说道|说|问道|问|答道|答|回答|道|曰|云|补充|插话|追问|反问|笑道|表示|指出|回应|提问|发言|总结)$"
+    r"(?:说道|说|說道|說|问道|问|問道|問|答道|答|回答|回答道|笑道|叹道|嘆道|补充|插话|追问|反问|表示|指出|回应|提问|"
+    r"发言|总结)$"
 )
 _DIRECTION = re.compile(r"^(?P<name>.+?)\s*[（(](?P<direction>[^（）()]{1,40})[）)]$")
 _BRACKETED_START = re.compile(r"^[【\[](?P<inner>[^】\]]{1,12})[】\]]")
@@ -153,10 +154,19 @@ _HEARING = re.compile(
     r"^(?P<label>(?:Mr|Mrs|Ms|Dr|Senator|Chairman|Chairwoman|Representative)\.? [A-Z][A-Z'’-]{1,}"
     r"(?: of [A-Z][a-z]+)?|The CHAIRMAN|The CHAIR|The SPEAKER)\.\s+(?=[A-Z\"“(])"
 )
+# "INTERVIEWER - Hello and welcome…": a label set off by a dash (a name, or a role in capitals).
+_DASHED = re.compile(
+    r"^(?P<label>[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){0,2}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\s+[-–—]\s+(?=\S)"
+)
+# Officials are labelled by post, name and title ("立法会主席曾钰成议员", "林委員宏達").
+_OFFICIAL = re.compile(
+    r"(?:议员|議員|委员|委員|部长|部長|局长|局長|司长|司長|长官|長官|主席|发言人|發言人|代表|书记|書記|市长|市長|"
+    r"省长|省長|总理|總理|院长|院長|署长|署長|厅长|廳長)$|(?:委員|委员|議員|议员|部長|部长)[\u3400-\u9fff]{1,2}$"
+)
 _CAPS_HEADING = re.compile(r"[A-Z][A-Z0-9 ,.'’&\-]{3,}")
 _SPACED_HANZI = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
 _BRACKETED = re.compile(r"^[【\[](?P<inner>[^】\]]{1,20})[】\]]$")
-_HANZI_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·•]{0,11}(?:[A-Za-z0-9]|[A-Z][a-z]{1,7})?$")
+_HANZI_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fff·•・‧]{0,11}(?:[A-Za-z0-9]|[A-Z][a-z]{1,7})?$")
 _LATIN_WORD = re.compile(
     r"^(?:[A-Z][\w.'’\-]*|(?:de|da|van|von|der|den|bin|al|la|le|del|di|du|of|the|and)|#?\d{1,2}|[A-Z]\.)$"
 )
@@ -290,6 +300,11 @@ def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
         rest = text[bracketed.end() :].lstrip("：: ")
         marker = classify(bracketed.group("inner"), rest, strong=False)
         return marker if marker is not None and marker.kind == "speaker" else None
+    dashed = _DASHED.match(text)
+    if dashed:
+        marker = classify(dashed.group("label"), text[dashed.end() :].strip(), strong=False, require_speaker=True)
+        if marker is not None:
+            return marker
     hearing = _HEARING.match(text)
     if hearing:
         # "Mr. SMITH. Thank you, Mr. Chairman." (a congressional record).
@@ -420,9 +435,10 @@ def person_name(text: str) -> str | None:
         verb = _SPEECH_VERB.search(text)
         if verb and verb.start() > 0:
             text = text[: verb.start()]
-        if text in NOT_NAMES or any(ch in _PHRASE_CHARS for ch in text[1:]):
+        foreign = any(dot in text for dot in "·•・‧")  # "文都·陶": a transliterated name, any characters
+        if text in NOT_NAMES or (not foreign and any(ch in _PHRASE_CHARS for ch in text[1:])):
             return None
-        if len(_strip_honorific(text)) > 6:
+        if len(_strip_honorific(text)) > 6 and not (len(text) <= 12 and _OFFICIAL.search(text)):
             return None
         return text
     if not text.isascii():
@@ -433,6 +449,8 @@ def person_name(text: str) -> str | None:
         return None
     if len(words) == 1 and len(name) == 1:
         return name if name.isalpha() else None  # Q, A, B
+    if re.fullmatch(r"[QA]\d{1,2}", name):
+        return name[0]  # "Q1:", "A2:": numbered questions and answers
     if name.isupper():
         if all(re.fullmatch(r"[A-Z][A-Z.'’\-]*|#\d{1,2}", w) for w in words):
             return name.strip()

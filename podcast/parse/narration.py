@@ -72,10 +72,11 @@ def is_direction(inner: str, *, at_start: bool = False) -> bool:
     if _EN_CUES.match(text):
         return not text.lower().startswith("as ") or re.match(r"as [A-Z]", text, re.IGNORECASE) is not None
     words = re.findall(r"[A-Za-z']+", text)
-    # (SOUNDBITE OF ARCHIVED BROADCAST): several upper-case words, one of them long.
+    # (SOUNDBITE OF ARCHIVED BROADCAST), (TRAFFIC): upper-case words, one of them long (an
+    # acronym like NASA is short).
     return (
         _ALL_CAPS_WORDS.match(text) is not None
-        and len(words) >= 2
+        and (len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 6))
         and any(len(w) >= 5 for w in words)
         and not any(w.islower() for w in words)
     )

@@ -112,10 +112,13 @@ def canonical_names(
     cores = list(by_core)
     for short in cores:
         if short.isascii():
-            # GROSS ↔ TERRY GROSS, TRUMP ↔ DONALD TRUMP: a unique last (or first) word.
+            # GROSS ↔ TERRY GROSS, TRUMP ↔ DONALD TRUMP: a unique last (or first) word;
+            # GK ↔ GARRISON KEILLOR: the initials of exactly one name.
             if " " in short or len(short) < 2:
                 continue
             longer = [c for c in cores if " " in c and short in (c.split()[-1], c.split()[0])]
+            if not longer and len(short) <= 3 and short.isalpha():
+                longer = [c for c in cores if " " in c and "".join(w[0] for w in c.split()) == short]
             if len(longer) == 1:
                 union(by_core[longer[0]][0], by_core[short][0])
             continue
