@@ -3,7 +3,12 @@
 For each post: body length vs its budget (target within ±5 %, unless the post is shorter
 than the budget and kept whole), the share of the post's top-20 keywords the script keeps
 (target ≥ 50 %), speakers present vs speakers with ≥ 10 % of the dialogue (target: all),
-and anything that must never reach a script: URLs, Markdown, page boilerplate (target: none).
+anything that must never reach a script: URLs, Markdown, page boilerplate (target: none), and
+what a listener could not follow (target 0 each): orphan back-references (a kept sentence that
+refers back to, replies to or answers a cut one), questions kept without their answer,
+reactions kept without their object, narration voiced as a speaker.
+
+Posts: the sample show, tests/fixtures/parse/ and tests/fixtures/real/.
 
 Run: python bench/script_quality.py [--seconds 120] [POST ...]
 """
@@ -24,6 +29,7 @@ from podcast.model import Post
 from podcast.parse import read_post
 from podcast.profiles import load_voice_set
 from podcast.script import ExtractiveSummarizer, write_script
+from podcast.script.exchanges import coherence
 from podcast.script.text import speech_units
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +56,9 @@ def measure(path: Path, seconds: float) -> dict[str, object]:
     substantial = _substantial(post)
     present = {s.speaker for s in script.segments if s.role == "turn"}
     leaks = sorted({m.group(0) for m in LEAKS.finditer(body)})
+    story = coherence(post, script.segments[1:-1], voices.narrator, post.language)
     return {
+        "coherence": story,
         "post": path.name,
         "budget": plan.body_units,
         "used": plan.body_used,
@@ -87,9 +95,12 @@ def main() -> None:
     parser.add_argument("posts", nargs="*", type=Path)
     parser.add_argument("--seconds", type=float, default=120.0)
     args = parser.parse_args()
-    posts = args.posts or sorted((ROOT / "episodes").glob("*.md")) + sorted(
-        p for p in (ROOT / "tests" / "fixtures" / "parse").iterdir() if p.suffix in {".md", ".txt", ".html"}
-    )
+    posts = args.posts or sorted((ROOT / "episodes").glob("*.md")) + [
+        p
+        for folder in ("parse", "real")
+        for p in sorted((ROOT / "tests" / "fixtures" / folder).iterdir())
+        if p.suffix in {".md", ".txt", ".html"}
+    ]
     rows = [measure(p, args.seconds) for p in posts]
 
     table = Table(title=f"script quality at {args.seconds:g} s")
@@ -101,6 +112,10 @@ def main() -> None:
         "textrank top-20",
         "speakers",
         "leaks",
+        "orphans",
+        "unanswered",
+        "reactions",
+        "misvoiced",
         "est. s",
     ):
         table.add_column(column, justify="left" if column in ("post", "leaks") else "right")
@@ -114,6 +129,7 @@ def main() -> None:
             f"{r['textrank']:.0%}",
             str(r["speakers"]),
             ", ".join(r["leaks"]) or "none",  # type: ignore[arg-type]
+            *(str(getattr(r["coherence"], k)) for k in ("orphans", "unanswered", "reactions", "misvoiced")),
             f"{r['estimated']:.0f}",
         )
     console = Console(width=150)
@@ -129,6 +145,13 @@ def main() -> None:
     console.print(f"posts keeping ≥ 50 % of their tf-idf top-20: {enough}/{len(rows)}")
     console.print(f"speakers kept: {sum(bool(r['speakers_ok']) for r in rows)}/{len(rows)} posts")
     console.print(f"posts with leaks: {sum(bool(r['leaks']) for r in rows)}")
+    stories = [r["coherence"] for r in rows]
+    kinds = ("orphans", "unanswered", "reactions", "misvoiced")
+    counts = ", ".join(f"{k} {sum(getattr(c, k) for c in stories)}" for k in kinds)
+    console.print(f"coherence, all posts: {counts} (target 0 each)")
+    for r in rows:
+        for example in r["coherence"].examples:  # type: ignore[attr-defined]
+            console.print(f"  {r['post']}: {example}", markup=False)
 
 
 if __name__ == "__main__":

@@ -41,18 +41,24 @@ class Framing:
     """The outro's description of the blog."""
     intro: str = "我是{host_title}{host}，今天播报《{title}》。"
     """Intro template; fields: host, host_title, title, author, tagline."""
-    outro: str = "我是{host}，以上就是{author}最新博客的两分钟播报，{tagline}。咱们下次再见。"
-    """Outro template; same fields as the intro."""
+    outro: str = "我是{host}，以上就是{author}最新博客的{minutes}播报，{tagline}。咱们下次再见。"
+    """Outro template; the intro's fields and ``minutes``, the episode's length (``两分钟``)."""
     attribution: str = "{speaker}说："
     """How a retold turn starts (``李老师说：``)."""
+    style: str = "narrated"
+    """``narrated``: the host reads every line, attributions included (as the sample);
+    ``voiced``: the host says the attribution, each speaker's voice profile the words."""
 
+
+STYLES = ("narrated", "voiced")
+"""How an episode is voiced (``[broadcast] style``)."""
 
 ENGLISH_FRAMING = Framing(
     host="Xiaoya",
     host_title="your digital secretary",
     tagline="",
     intro="I'm Xiaoya, {host_title}. Today: “{title}”.",
-    outro="This is Xiaoya. That was {author}'s latest post in two minutes. {tagline} See you next time.",
+    outro="This is Xiaoya. That was {author}'s latest post in {minutes}. {tagline} See you next time.",
     attribution="{speaker}: ",
 )
 
@@ -190,7 +196,9 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
     if not isinstance(english_table, dict):
         raise ConfigError(f"{path}: [broadcast.en] must be a table")
     framing = _framing(Framing(), framing_table, "broadcast", path)
-    framing_en = _framing(ENGLISH_FRAMING, english_table, "broadcast.en", path)
+    # How episodes are voiced is the show's choice: [broadcast.en] inherits it unless it says.
+    english_base = replace(ENGLISH_FRAMING, style=framing.style)
+    framing_en = _framing(english_base, english_table, "broadcast.en", path)
 
     voices_table = _table(data, "voices", path)
     engine = voices_table.get("engine", "offline")
@@ -258,12 +266,14 @@ def _framing(base: Framing, table: Mapping[str, Any], prefix: str, path: Path) -
     framing = replace(base, **values)
     for key in ("intro", "outro", "attribution"):
         check_template(getattr(framing, key), f"{path}: {prefix}.{key}")
+    if framing.style not in STYLES:
+        raise ConfigError(f"{path}: {prefix}.style must be one of {', '.join(STYLES)}")
     return framing
 
 
 def check_template(template: str, where: str) -> None:
     """Refuse a template with unknown fields before it is used."""
-    sample = {"host": "", "host_title": "", "title": "", "author": "", "tagline": "", "speaker": ""}
+    sample = {"host": "", "host_title": "", "title": "", "author": "", "tagline": "", "speaker": "", "minutes": ""}
     try:
         template.format(**sample)
     except (KeyError, IndexError, ValueError) as exc:

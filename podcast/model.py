@@ -140,6 +140,9 @@ class Script:
     """The speech engine the script was budgeted for."""
     summarizer: str = "extractive"
     """The summarizer that condensed the post."""
+    style: str = "narrated"
+    """``narrated``: the host reads every line; ``voiced``: the host says each attribution and
+    the speaker's voice the words."""
 
     @property
     def voices(self) -> dict[str, str]:

@@ -44,7 +44,8 @@ host_title = "数字秘书"
 # author_display = "{author}先生"
 tagline = "分享关于大模型和AI的有角度的思考"
 # intro = "我是{{host_title}}{{host}}，今天播报《{{title}}》。"
-# outro = "我是{{host}}，以上就是{{author}}最新博客的两分钟播报，{{tagline}}。咱们下次再见。"
+# outro = "我是{{host}}，以上就是{{author}}最新博客的{{minutes}}播报，{{tagline}}。咱们下次再见。"
+# style = "narrated"                          # the host reads every line; "voiced": each speaker a voice
 
 # [broadcast.en]                              # the same for English posts
 # tagline = "Angles on language models and AI."

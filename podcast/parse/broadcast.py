@@ -11,7 +11,7 @@ INTRO = re.compile(
     r"\s*[《“\"](?P<title>[^》”\"]+)[》”\"]\s*[。.!！]?$"
 )
 OUTRO = re.compile(
-    r"^我是(?P<host>小雅)[，,\s]*以上就是(?P<author>.+?)(?:最新)?(?:的)?博客的?(?:两分钟)?播报"
+    r"^我是(?P<host>小雅)[，,\s]*以上就是(?P<author>.+?)(?:最新)?(?:的)?博客的?(?:[一二两三四五六七八九十\d]+分(?:半)?钟)?播报"
     r"[，,\s]*(?P<tagline>.*?)[。.!！]?\s*(?:咱们|我们)?下次再见[。.!！]?$"
 )
 INTRO_EN = re.compile(
@@ -19,7 +19,7 @@ INTRO_EN = re.compile(
     re.IGNORECASE,
 )
 OUTRO_EN = re.compile(
-    r"^(?:This is|I'?m) (?P<host>Xiaoya)[.,]\s*That was (?P<author>.+?)'s latest post in two minutes"
+    r"^(?:This is|I'?m) (?P<host>Xiaoya)[.,]\s*That was (?P<author>.+?)'s? latest post in \w+ minutes?"
     r"[.,]?\s*(?P<tagline>.*?)\s*See you next time[.!]?$",
     re.IGNORECASE,
 )

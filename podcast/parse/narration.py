@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 _OPEN_CLOSE = {"（": "）", "(": ")", "[": "]"}
 _BRACKET = re.compile(r"[（(\[]([^（）()\[\]]{1,80})[）)\]]")
+# A blog's or chat app's emoticon code ("[sweat]", "[捂脸]"): not a direction, not words.
+_EMOTICON = re.compile(r"\[(?:[a-z]{2,12}|[\u3400-\u9fff]{1,4})\]")
 _UNCLOSED = re.compile(r"[（(]([^（）()]{1,12})$")
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 
@@ -98,6 +100,8 @@ def split_directions(text: str) -> list[tuple[bool, str]]:
     pieces: list[tuple[bool, str]] = []
     position = 0
     for match in _BRACKET.finditer(text):
+        if _EMOTICON.fullmatch(match.group(0)):
+            continue
         opener = text[match.start()]
         if _OPEN_CLOSE[opener] != text[match.end() - 1] and not (opener in "（(" and text[match.end() - 1] in "）)"):
             continue
@@ -142,7 +146,7 @@ def whole_direction(text: str) -> str | None:
     ('两人都笑了', 'SOUNDBITE OF MUSIC', None)
     """
     match = re.fullmatch(r"[（(\[]([^（）()\[\]]{1,400})[）)\]][。.]?", text.strip())
-    if match is None or _GLOSS.match(match.group(1).strip()):
+    if match is None or _GLOSS.match(match.group(1).strip()) or _EMOTICON.fullmatch(text.strip()):
         return None
     return match.group(1).strip()
 

@@ -89,7 +89,7 @@ def _wrapped(text: str, following: str, longest: int) -> bool:
         wide = len(_HANZI.findall(text))
         return wide >= MIN_WRAPPED_HANZI and len(text) >= WRAP_SHARE * longest
     if following.lstrip()[:1].islower():
-        return len(text) >= MIN_WRAPPED_CHARS * 0.6
+        return len(text) >= 8  # a sentence going on in lower case: wrapped, however narrow
     return len(text) >= MIN_WRAPPED_CHARS and len(text) >= WRAP_SHARE * longest
 
 

@@ -43,9 +43,9 @@ from podcast.render.transcript import Cue, to_chapters_json, to_srt, to_vtt
 from podcast.script import Summarizer, frame_texts, load_summarizer
 from podcast.script.memo import write_script_cached
 from podcast.script.scriptfile import to_markdown
-from podcast.script.text import speech_units
-from podcast.speech import SAMPLE_RATE, AutoEngine, Spoken, load_engine, speak
-from podcast.speech.base import Audio, Engine
+from podcast.script.text import speech_units, split_attribution
+from podcast.speech import SAMPLE_RATE, AutoEngine, Spoken, load_engine, speak, speak_parts
+from podcast.speech.base import Audio, Engine, Prosody
 from podcast.speech.cache import SegmentCache
 
 __all__ = ["RenderOptions", "Rendered", "render"]
@@ -139,7 +139,10 @@ def render(
         # summarizer loads its dictionaries (model inference releases the GIL).
         with ThreadPoolExecutor(max_workers=1) as pool:
             framing = pool.submit(
-                lambda: [speak(t, voices.narrator_profile().prosody, engine, cache) for t in frame_texts(source, show)]
+                lambda: [
+                    speak(text, voices.narrator_profile().prosody, engine, cache)
+                    for text in frame_texts(source, show, target)
+                ]
             )
             script, _ = write_script_cached(
                 source, show=show, voices=voices, target_seconds=target, summarizer=summarizer,
@@ -291,10 +294,18 @@ def _voice(script: Script, engine: Engine, voices: VoiceSet, cache: SegmentCache
         report("voicing", done, total)
 
     report("voicing", 0, total)
-    return [
-        speak(s.text, profile_for(s, script, voices, engine).prosody, engine, cache, on_sentence=tick)
-        for s in script.segments
-    ]
+    return [speak_parts(_parts(s, script, voices, engine), engine, cache, on_sentence=tick) for s in script.segments]
+
+
+def _parts(segment: Segment, script: Script, voices: VoiceSet, engine: Engine) -> list[tuple[str, Prosody]]:
+    """What each voice says in ``segment``: in the voiced style the host says a turn's
+    attribution (``李老师说：``) and the speaker's profile the words; else one voice."""
+    profile = profile_for(segment, script, voices, engine)
+    if script.style == "voiced" and segment.role == "turn":
+        attribution, words = split_attribution(segment.text, segment.speaker)
+        if attribution:
+            return [(attribution, voices.narrator_profile().prosody), (words, profile.prosody)]
+    return [(segment.text, profile.prosody)]
 
 
 def _episode_seconds(spoken: Sequence[Spoken], jingle_seconds: float) -> float:

@@ -26,6 +26,7 @@ __all__ = [
     "Summarizer",
     "framing_for",
     "load_summarizer",
+    "minutes_words",
     "write_script",
 ]
 
@@ -70,7 +71,26 @@ def framing_for(post: Post, show: Show) -> Framing:
     return show.framing if post.language.lower().startswith("zh") else show.framing_en
 
 
-def _frame(template: str, post: Post, show: Show, framing: Framing) -> str:
+_ZH_NUMBERS = "零一两三四五六七八九十"
+_EN_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def minutes_words(seconds: float, language: str) -> str:
+    """An episode's length as the outro says it, in whole minutes (at least one).
+
+    >>> minutes_words(58, "zh"), minutes_words(120, "zh"), minutes_words(300, "zh"), minutes_words(900, "zh")
+    ('一分钟', '两分钟', '五分钟', '15分钟')
+    >>> minutes_words(60, "en"), minutes_words(151, "en")
+    ('one minute', 'three minutes')
+    """
+    minutes = max(1, math.floor(seconds / 60 + 0.5))
+    if language.lower().startswith("zh"):
+        return f"{_ZH_NUMBERS[minutes] if minutes <= 10 else minutes}分钟"
+    word = _EN_NUMBERS[minutes] if minutes <= 10 else str(minutes)
+    return f"{word} minute{'s' if minutes > 1 else ''}"
+
+
+def _frame(template: str, post: Post, show: Show, framing: Framing, seconds: float) -> str:
     broadcast = post.broadcast or {}
     meta = post.metadata
     author = (
@@ -79,7 +99,7 @@ def _frame(template: str, post: Post, show: Show, framing: Framing) -> str:
         or framing.author_display
         or post.author
         or show.author
-        or ("本博客" if post.language.lower().startswith("zh") else "the blog")
+        or ("博主" if post.language.lower().startswith("zh") else "the blog")
     )
     tagline = _text(meta.get("tagline")) or broadcast.get("tagline") or framing.tagline
     if author.endswith("s") and not post.language.lower().startswith("zh"):
@@ -91,14 +111,16 @@ def _frame(template: str, post: Post, show: Show, framing: Framing) -> str:
         author=author,
         tagline=tagline,
         speaker="",
+        minutes=minutes_words(seconds, post.language),
     )
     return " ".join(text.split()) if not post.language.lower().startswith("zh") else text
 
 
-def frame_texts(post: Post, show: Show) -> tuple[str, str]:
-    """The intro and outro ``post`` gets (known before anything is summarized)."""
+def frame_texts(post: Post, show: Show, seconds: float) -> tuple[str, str]:
+    """The intro and outro ``post`` gets in an episode of ``seconds`` (known before anything
+    is summarized)."""
     framing = framing_for(post, show)
-    return _frame(framing.intro, post, show, framing), _frame(framing.outro, post, show, framing)
+    return _frame(framing.intro, post, show, framing, seconds), _frame(framing.outro, post, show, framing, seconds)
 
 
 def _text(value: object) -> str | None:
@@ -123,7 +145,7 @@ def write_script(
     framing = framing_for(post, show)
     language = post.language
     pace = voices.narrator_profile().pace()
-    intro, outro = frame_texts(post, show)
+    intro, outro = frame_texts(post, show, target_seconds)
     frame_units = speech_units(intro, language) + speech_units(outro, language)
 
     def overhead(segments: int) -> float:
@@ -151,15 +173,28 @@ def write_script(
 
     if not turns:
         raise ScriptError(f"{post.source}: nothing left to retell once links and markup are removed")
-    assigned = voices.assign(post.speakers, show.speaker_voices)
-    segments = [Segment("intro", framing.host, intro, voices.narrator)]
+    # Narrated (the sample's way): the host reads every line; voiced: each speaker's profile.
+    if framing.style == "voiced":
+        assigned = voices.assign(post.speakers, show.speaker_voices)
+    else:
+        assigned = {speaker: voices.narrator for speaker in post.speakers}
+    body = []
     for turn in turns:
         if turn.speaker is None:
-            segments.append(Segment("bridge", framing.host, turn.text, voices.narrator))
+            body.append(Segment("bridge", framing.host, turn.text, voices.narrator))
         else:
             text = framing.attribution.format(speaker=turn.speaker) + turn.text
-            segments.append(Segment("turn", turn.speaker, text, assigned.get(turn.speaker)))
-    segments.append(Segment("outro", framing.host, outro, voices.narrator))
+            body.append(Segment("turn", turn.speaker, text, assigned.get(turn.speaker)))
+    body_used = sum(speech_units(s.text, language) for s in body)
+    # The outro says the episode's real length: a post shorter than the target is not padded.
+    estimated = (body_used + frame_units) / pace + overhead(len(body) + 2)
+    outro = _frame(framing.outro, post, show, framing, min(estimated, target_seconds * 1.05))
+    frame_units = speech_units(intro, language) + speech_units(outro, language)
+    segments = [
+        Segment("intro", framing.host, intro, voices.narrator),
+        *body,
+        Segment("outro", framing.host, outro, voices.narrator),
+    ]
 
     script = Script(
         title=post.title,
@@ -172,8 +207,8 @@ def write_script(
         host=framing.host,
         engine=voices.engine,
         summarizer=summarizer.name,
+        style=framing.style,
     )
-    body_used = sum(speech_units(s.text, language) for s in segments[1:-1])
     plan = Plan(
         target_seconds=float(target_seconds),
         pace=pace,

@@ -13,7 +13,10 @@ voices: {小雅: xiaoya, 李老师: lin}
 ```
 
 One paragraph per segment, ``**speaker**：what is said``. The host's first paragraph is the
-intro, its last the outro, any other a bridge.
+intro, its last the outro, any other a bridge. The front matter's ``voices`` says which voice
+profile speaks for whom and ``style`` how: ``narrated`` (the host's voice reads every
+paragraph, as the sample does) or ``voiced`` (the host says ``李老师说：``, the speaker's voice
+the rest). Editing either changes the render.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from podcast.config import STYLES
 from podcast.errors import ParseError, ScriptError
 from podcast.model import Script, Segment, SegmentRole
 from podcast.parse.frontmatter import split_front_matter
@@ -30,6 +34,8 @@ from podcast.parse.frontmatter import split_front_matter
 HELP_COMMENT = (
     "<!-- One paragraph per segment: **speaker**：what is said. Edit, delete or reorder freely;\n"
     "     the host's first paragraph opens the episode and its last one closes it.\n"
+    "     voices: which voice profile speaks for whom; style: narrated (the host reads all)\n"
+    "     or voiced (the host says the attribution, the speaker's voice the rest).\n"
     "     Render it with: podcast render --script THIS_FILE -->"
 )
 _PARAGRAPH = re.compile(r"^\*\*(?P<speaker>[^*\n]{1,40})\*\*\s*[:：]\s*(?P<text>.*)$", re.DOTALL)
@@ -48,6 +54,7 @@ def to_markdown(script: Script) -> str:
         "engine": script.engine,
         "host": script.host,
         "summarizer": script.summarizer,
+        "style": script.style,
         "voices": script.voices,
     }
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
@@ -70,6 +77,9 @@ def from_markdown(text: str, source: str) -> Script:
     if not isinstance(voices, dict) or not all(isinstance(v, str) for v in voices.values()):
         raise ScriptError(f"{source}: the front matter's voices must map a speaker to a voice profile")
     host = str(meta.get("host") or "小雅")
+    style = str(meta.get("style") or "narrated")
+    if style not in STYLES:
+        raise ScriptError(f"{source}: style must be one of {', '.join(STYLES)}, not {style!r}")
     target = meta.get("target_seconds", 120)
     if not isinstance(target, int | float) or isinstance(target, bool) or target <= 0:
         raise ScriptError(f"{source}: target_seconds must be a positive number of seconds")
@@ -113,6 +123,7 @@ def from_markdown(text: str, source: str) -> Script:
         host=host,
         engine=str(meta.get("engine") or "offline"),
         summarizer=str(meta.get("summarizer") or "extractive"),
+        style=style,
     )
 
 

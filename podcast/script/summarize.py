@@ -8,16 +8,16 @@ as turns with no speaker). The default, ``extractive``, is offline and determini
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
-from podcast.keywords import keyword_weights, tokenize
+from podcast.keywords import keyword_weights
 from podcast.model import Post, Turn
-from podcast.script.text import clean_for_speech, speech_units, split_sentences
+from podcast.script import bridges, exchanges
+from podcast.script.exchanges import Unit
+from podcast.script.text import join_sentences, speech_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,216 +48,178 @@ class Summarizer(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One sentence that may be retold."""
-
-    turn: int
-    """Index of its turn (notes come first, with negative indices)."""
-    order: int
-    """Index of the sentence within its turn."""
-    speaker: str | None
-    label: str | None
-    text: str
-    cost: float
-    tokens: frozenset[str]
-
-
 class ExtractiveSummarizer:
-    """Keeps whole sentences: those that cover the post's key words best per unit of time.
+    """Keeps whole exchanges: the sentences that cover the post's key words best per unit of
+    time, each with everything a listener needs to follow it (``exchanges``).
 
     The objective is the weight of distinct keywords covered (so repeating an idea earns
     nothing: redundancy is removed by construction) plus a small bonus for a turn's first
-    sentence. It is maximised greedily by gain per unit of cost, which is near-optimal for
-    such budgeted coverage objectives (Lin & Bilmes, 2010). Every speaker with at least 10 %
-    of the dialogue keeps a sentence; the original order is kept.
+    sentence. It is maximised greedily by gain per unit of cost (Lin & Bilmes, 2010), where a
+    candidate is a sentence together with the sentences it needs — a question with its
+    answer, a reply with what it replies to — so no kept sentence depends on a cut one. Every
+    speaker with at least 10 % of the dialogue keeps a sentence; the order is kept. The host
+    opens with what the post says about itself and says where the talk goes where whole
+    exchanges are cut (``bridges``).
     """
 
     name = "extractive"
-    NOTE_WEIGHT = 0.5
-    """Notes (a preface, 按语) may become host bridges, at half the weight of dialogue."""
     FIRST_SENTENCE_BONUS = 0.3
     """Extra value of a turn's first sentence, as a share of its own value."""
+    NARRATION_WEIGHT = 0.8
+    """The post's own narration, retold by the host, is worth a little less than the dialogue."""
+    DIRECTION_WEIGHT = 0.3
+    """A stage direction retold by the host: worth keeping when it is cheap."""
     SUBSTANTIAL_SHARE = 0.10
     """A speaker with this share of the dialogue's text always keeps a sentence."""
-    DANGLING_FACTOR = 0.5
-    """Value kept by a sentence that starts with a connective when its predecessor is left out."""
     MIN_RATIO_COST = 8.0
     """Cost floor when ranking by value per cost, so a one-word "切……" cannot win on ratio."""
+    MAX_TRANSITIONS = 3
+    """At most this many transitions in one episode."""
 
     def summarize(self, post: Post, budget: Budget) -> list[Turn]:
-        units = _units(post.turns, post.preface, budget.language)
-        if not units:
-            return []
-        if self._cost(units, budget) <= budget.units:
-            return self._turns(units, budget)  # short enough: kept whole, never padded
-        weights = keyword_weights([u.text for u in units], budget.language)
-        selected = self._select(units, weights, budget)
-        return self._turns([units[i] for i in sorted(selected, key=lambda i: (units[i].turn, units[i].order))], budget)
+        language = budget.language
+        opening = bridges.opening(post, language, budget.units)
+        opened = [Turn(None, None, opening[0])] if opening else []
+        room = budget.units - (speech_units(opening[0], language) if opening else 0.0)
+        found = exchanges.units(post, language, skip=opening[1] if opening else frozenset())
+        if not found:
+            return opened
+        if self._cost(found, set(range(len(found))), budget) <= room:
+            return opened + self._turns(found, set(range(len(found))), budget)  # short: whole, never padded
+        weights = keyword_weights([u.text for u in found], language)
+        kept = self._select(found, weights, budget, room)
+        turns = self._turns(found, kept, budget)
+        return opened + self._with_transitions(found, kept, turns, budget, room)
 
     # ------------------------------------------------------------------ selection
 
-    def _select(self, units: list[_Unit], weights: dict[str, float], budget: Budget) -> set[int]:
-        # A turn's first sentence is worth a little more (it usually carries the point);
-        # notes are worth less than the dialogue.
-        scale = [
-            self.NOTE_WEIGHT if u.turn < 0 else 1.0 + (self.FIRST_SENTENCE_BONUS if u.order == 0 else 0.0)
-            for u in units
-        ]
-
+    def _select(self, found: list[Unit], weights: dict[str, float], budget: Budget, room: float) -> set[int]:
+        kind_weight = {"speech": 1.0, "narration": self.NARRATION_WEIGHT, "direction": self.DIRECTION_WEIGHT}
+        scale = [kind_weight[u.kind] * (1.0 + (self.FIRST_SENTENCE_BONUS if u.order == 0 else 0.0)) for u in found]
+        closures = [exchanges.closure(i, found) for i in range(len(found))]
         selected: set[int] = set()
         covered: set[str] = set()
-        turns_used: set[int] = set()
 
-        def marginal(i: int) -> float:
-            unit = units[i]
-            value = sum(weights.get(t, 0.0) for t in unit.tokens - covered) * scale[i]
-            # "所以……", "就好比……" lean on the sentence before: worth less without it.
-            if unit.order > 0 and i - 1 not in selected and _leans_back(unit.text):
-                value *= self.DANGLING_FACTOR
+        def gain(group: set[int]) -> float:
+            new = group - selected
+            seen = set(covered)
+            value = 0.0
+            for i in sorted(new):
+                value += sum(weights.get(t, 0.0) for t in found[i].tokens - seen) * scale[i]
+                seen |= found[i].tokens
             return value
 
-        def cost(i: int) -> float:
-            unit = units[i]
-            extra = 0.0
-            if unit.speaker is not None and unit.turn not in turns_used:
-                extra = budget.attribution_units(unit.speaker)
-            return unit.cost + extra
+        def extra(group: set[int]) -> float:
+            return self._cost(found, selected | group, budget) - self._cost(found, selected, budget)
 
-        def take(i: int) -> None:
-            selected.add(i)
-            covered.update(units[i].tokens)
-            turns_used.add(units[i].turn)
+        def take(group: set[int]) -> None:
+            selected.update(group)
+            for i in group:
+                covered.update(found[i].tokens)
 
-        def spent() -> float:
-            return self._cost([units[i] for i in selected], budget)
-
-        # Every substantial speaker keeps its best sentence (that fits a third of the budget).
-        for speaker in substantial_speakers(units, self.SUBSTANTIAL_SHARE):
-            mine = [i for i, u in enumerate(units) if u.speaker == speaker and cost(i) <= budget.units / 3]
-            if mine and not any(units[i].speaker == speaker for i in selected):
-                best = max(mine, key=lambda i: marginal(i) / max(cost(i), self.MIN_RATIO_COST))
-                if spent() + cost(best) <= budget.units:
-                    take(best)
+        # Every substantial speaker keeps their best exchange (one that fits a third of the room).
+        for speaker in substantial_speakers(found, self.SUBSTANTIAL_SHARE):
+            if any(found[i].speaker == speaker for i in selected):
+                continue
+            mine = [i for i, u in enumerate(found) if u.speaker == speaker and extra(closures[i]) <= room / 3]
+            if mine:
+                best = max(mine, key=lambda i: gain(closures[i]) / max(extra(closures[i]), self.MIN_RATIO_COST))
+                if self._cost(found, selected | closures[best], budget) <= room:
+                    take(closures[best])
 
         while True:
-            room = budget.units - spent()
-            candidates = [i for i in range(len(units)) if i not in selected and cost(i) <= room and marginal(i) > 0]
-            if not candidates:
+            spent = self._cost(found, selected, budget)
+            options = []
+            for i in range(len(found)):
+                if i in selected:
+                    continue
+                more = extra(closures[i])
+                if spent + more <= room and (value := gain(closures[i])) > 0:
+                    options.append((value / max(more, self.MIN_RATIO_COST), -i))
+            if not options:
                 break
-            best = max(candidates, key=lambda i: (marginal(i) / max(cost(i), self.MIN_RATIO_COST), -i))
-            take(best)
+            take(closures[-max(options)[1]])
 
-        # Land close to the budget: one more sentence may overshoot by up to 5 %.
-        shortfall = budget.units - spent()
-        if shortfall > 0.05 * budget.units:
+        # Land close to the room: one more exchange may overshoot by up to 5 %.
+        spent = self._cost(found, selected, budget)
+        if room - spent > 0.05 * room:
             fits = [
                 i
-                for i in range(len(units))
-                if i not in selected and cost(i) <= shortfall + 0.05 * budget.units and marginal(i) > 0
+                for i in range(len(found))
+                if i not in selected and spent + extra(closures[i]) <= room * 1.05 and gain(closures[i]) > 0
             ]
             if fits:
-                take(min(fits, key=lambda i: (abs(shortfall - cost(i)), -marginal(i))))
+                best = min(fits, key=lambda i: (abs(room - spent - extra(closures[i])), -gain(closures[i])))
+                take(closures[best])
         return selected
 
     # ------------------------------------------------------------------ output
 
     @staticmethod
-    def _runs(units: Sequence[_Unit]) -> list[list[_Unit]]:
-        """Consecutive kept sentences of one speaker (or of narration) form one retold turn."""
-        runs: list[list[_Unit]] = []
-        for unit in units:
-            if (
-                runs
-                and runs[-1][-1].speaker == unit.speaker
-                and (unit.speaker is not None or runs[-1][-1].turn == unit.turn)
-            ):
-                runs[-1].append(unit)
-            else:
-                runs.append([unit])
+    def _runs(found: Sequence[Unit], kept: set[int]) -> list[list[int]]:
+        """Consecutive kept sentences of one speaker (or of one stretch of narration) form one
+        retold turn — never across a turn that was cut, and the host's lines never merge with a
+        speaker's."""
+        turns = sorted({u.turn for u in found})
+        runs: list[list[int]] = []
+        for i in sorted(kept):
+            unit = found[i]
+            if runs:
+                last = found[runs[-1][-1]]
+                same = last.speaker == unit.speaker and (unit.speaker is not None or last.turn == unit.turn)
+                between = [t for t in turns if last.turn < t < unit.turn]
+                if same and last.kind == unit.kind and not between:
+                    runs[-1].append(i)
+                    continue
+            runs.append([i])
         return runs
 
-    def _cost(self, units: Sequence[_Unit], budget: Budget) -> float:
-        ordered = sorted(units, key=lambda u: (u.turn, u.order))
-        total = sum(u.cost for u in ordered)
-        for run in self._runs(ordered):
-            if run[0].speaker is not None:
-                total += budget.attribution_units(run[0].speaker)
+    def _cost(self, found: Sequence[Unit], kept: set[int], budget: Budget) -> float:
+        total = sum(found[i].cost for i in kept)
+        for run in self._runs(found, kept):
+            speaker = found[run[0]].speaker
+            if speaker is not None:
+                total += budget.attribution_units(speaker)
         return total
 
-    def _turns(self, units: Sequence[_Unit], budget: Budget) -> list[Turn]:
-        from podcast.script.text import join_sentences
-
+    def _turns(self, found: Sequence[Unit], kept: set[int], budget: Budget) -> list[Turn]:
+        language = budget.language
         return [
-            Turn(run[0].speaker, run[0].label, join_sentences([u.text for u in run], budget.language))
-            for run in self._runs(units)
+            Turn(found[run[0]].speaker, found[run[0]].label, join_sentences([found[i].text for i in run], language))
+            for run in self._runs(found, kept)
         ]
 
+    def _with_transitions(
+        self, found: Sequence[Unit], kept: set[int], turns: list[Turn], budget: Budget, room: float
+    ) -> list[Turn]:
+        """Where two or more whole turns are cut between kept ones, the host may say where the
+        talk went, in the cut turns' own key word, while there is room."""
+        language = budget.language
+        runs = self._runs(found, kept)
+        spent = self._cost(found, kept, budget)
+        said = " ".join(t.text for t in turns)
+        result: list[Turn] = []
+        added = 0
+        for index, (run, turn) in enumerate(zip(runs, turns, strict=True)):
+            if index and added < self.MAX_TRANSITIONS:
+                before, after = found[runs[index - 1][-1]].turn, found[run[0]].turn
+                cut = [u for u in found if before < u.turn < after and u.kind == "speech"]
+                if len({u.turn for u in cut}) >= 2:
+                    line = bridges.transition([u.text for u in cut], said, language)
+                    if line and spent + speech_units(line, language) <= room * 1.05:
+                        result.append(Turn(None, None, line))
+                        spent += speech_units(line, language)
+                        said += line
+                        added += 1
+            result.append(turn)
+        return result
 
-@lru_cache(maxsize=16)
-def _units(turns: tuple[Turn, ...], notes: tuple[str, ...], language: str) -> list[_Unit]:
-    """Every sentence that may be retold, cleaned and tokenized (cached: budgeting asks for
-    the same post several times)."""
-    units: list[_Unit] = []
 
-    def add(turn: int, order: int, speaker: str | None, label: str | None, sentence: str) -> None:
-        text = clean_for_speech(sentence, language)
-        cost = speech_units(text, language)
-        if cost >= 1:
-            units.append(_Unit(turn, order, speaker, label, text, cost, frozenset(tokenize(text, language))))
-
-    kept_notes = [n for n in notes if _sentence_like(n)]
-    for n, note in enumerate(kept_notes):
-        for order, sentence in enumerate(_glue_lead_ins(split_sentences(note))):
-            add(n - len(kept_notes), order, None, None, sentence)
-    for index, turn in enumerate(turns):
-        if turn.direction:
-            continue  # what someone does is not said (bridges from directions are the host's to write)
-        for order, sentence in enumerate(_glue_lead_ins(split_sentences(turn.text))):
-            add(index, order, turn.speaker, turn.label, sentence)
-    return units
-
-
-def substantial_speakers(units: Sequence[_Unit], share: float) -> list[str]:
+def substantial_speakers(found: Sequence[Unit], share: float) -> list[str]:
     """Speakers with at least ``share`` of the dialogue's (speaker-attributed) text."""
     sizes: Counter[str] = Counter()
-    for unit in units:
+    for unit in found:
         if unit.speaker is not None:
             sizes[unit.speaker] += int(unit.cost)
     total = sum(sizes.values())
     return [s for s, size in sizes.items() if total and size / total >= share]
-
-
-_CONNECTIVE = re.compile(
-    r"^(?:就好比|好比|比如|例如|所以|因此|因而|于是|但是|可是|然而|不过|而且|并且|同理|这样一来|那么|总之|"
-    r"换句话说|也就是说|就是说|另外|此外|其次|最后|这就|这也|这种|这些|这样|那就|它们?|"
-    r"(?:So|But|And|Therefore|Thus|However|Also|Then|That|This|It|They|For example|In other words)\b)"
-)
-
-
-def _leans_back(text: str) -> bool:
-    """True when a sentence opens with a connective that needs the one before it.
-
-    >>> _leans_back("就好比学校老师批改学生的作文。"), _leans_back("压缩的是函数。")
-    (True, False)
-    """
-    return _CONNECTIVE.match(text) is not None
-
-
-def _glue_lead_ins(sentences: list[str]) -> list[str]:
-    """A sentence that ends with a colon leads into the next one: keep them together.
-
-    >>> _glue_lead_ins(["咱们试图理解一下：", "维纳一系的压缩。", "图灵一系。"])
-    ['咱们试图理解一下：维纳一系的压缩。', '图灵一系。']
-    """
-    glued: list[str] = []
-    for sentence in sentences:
-        if glued and glued[-1].rstrip()[-1:] in (":", "："):
-            glued[-1] = glued[-1].rstrip() + sentence
-        else:
-            glued.append(sentence)
-    return glued
-
-
-def _sentence_like(text: str) -> bool:
-    return bool(re.search(r"[。！？!?.]", text)) or len(text) >= 20

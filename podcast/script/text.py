@@ -163,3 +163,20 @@ def join_sentences(sentences: list[str], language: str = "zh") -> str:
             sentence += "。" if zh and re.search(f"[{_HANZI}]", sentence) else "."
         out.append(sentence)
     return ("" if zh else " ").join(out)
+
+
+def split_attribution(text: str, speaker: str) -> tuple[str, str]:
+    """A retold turn's attribution and its words (``李老师说：``, ``…``); ``("", text)`` when
+    the turn does not start by naming its speaker (an edited script may drop it).
+
+    >>> split_attribution("李老师说：压缩的是函数。", "李老师")
+    ('李老师说：', '压缩的是函数。')
+    >>> split_attribution("Terry Gross: Welcome.", "Terry Gross")
+    ('Terry Gross: ', 'Welcome.')
+    >>> split_attribution("压缩的是函数。", "李老师")
+    ('', '压缩的是函数。')
+    """
+    match = re.match(r"^([^：:。！？!?\n]{1,40}?[：:]\s*)(\S.*)$", text, re.DOTALL)
+    if match is None or speaker not in match.group(1):
+        return "", text
+    return match.group(1), match.group(2)

@@ -8,7 +8,7 @@ script re-synthesizes only the sentences that changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,18 +128,32 @@ def speak(
     on_sentence: Callable[[], None] | None = None,
 ) -> Spoken:
     """Voice ``text`` sentence by sentence (cached), joined with natural pauses."""
+    return speak_parts([(text, prosody)], engine, cache, on_sentence=on_sentence)
+
+
+def speak_parts(
+    parts: Sequence[tuple[str, Prosody]],
+    engine: Engine,
+    cache: SegmentCache,
+    *,
+    on_sentence: Callable[[], None] | None = None,
+) -> Spoken:
+    """Voice a segment whose parts have different voices (``李老师说：`` by the host, the words
+    by the speaker's profile), sentence by sentence (cached), joined with natural pauses."""
+    text = "".join(t for t, _ in parts)
     if len(text) > MAX_SEGMENT_CHARACTERS:
         raise SpeechError(
             f"a segment of {len(text)} characters is too long (at most {MAX_SEGMENT_CHARACTERS}); split it"
         )
-    sentences = sentences_of(text)
+    voiced = [(sentence, prosody) for part, prosody in parts for sentence in sentences_of(part)]
+    sentences = [sentence for sentence, _ in voiced]
     if not sentences:
         raise SpeechError(f"nothing to say in {text.strip()[:40]!r}")
     version = engine.version
     parallel = max(1, int(getattr(engine, "max_concurrent", 1)))  # edge: 4 calls in flight
     clips: list[Audio | None] = [None] * len(sentences)
     missing: list[int] = []
-    for index, sentence in enumerate(sentences):
+    for index, (sentence, prosody) in enumerate(voiced):
         clips[index] = cache.get(segment_key(engine.name, version, prosody, sentence))
         if clips[index] is None:
             missing.append(index)
@@ -147,8 +161,9 @@ def speak(
             on_sentence()
 
     def synthesize(index: int) -> tuple[int, Audio]:
-        audio = quantize(_conform(engine.synthesize(sentences[index], prosody)))
-        cache.put(segment_key(engine.name, version, prosody, sentences[index]), audio)
+        sentence, prosody = voiced[index]
+        audio = quantize(_conform(engine.synthesize(sentence, prosody)))
+        cache.put(segment_key(engine.name, version, prosody, sentence), audio)
         if on_sentence:
             on_sentence()
         return index, audio
@@ -165,7 +180,7 @@ def speak(
     timings: list[Timing] = []
     warnings: list[str] = []
     position = 0
-    for index, (sentence, clip) in enumerate(zip(sentences, clips, strict=True)):
+    for index, ((sentence, prosody), clip) in enumerate(zip(voiced, clips, strict=True)):
         assert clip is not None
         samples = trim(clip.samples)
         pieces.append(samples)

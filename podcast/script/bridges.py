@@ -1,0 +1,121 @@
+"""小雅's own lines between the turns, made only of the post's words.
+
+- A stage direction becomes a short third-person line (``（整理了一下衣衫）`` in 李白's turn →
+  ``李白整理了一下衣衫。``).
+- The post's own account of who talks about what (front matter ``summary``, an editor's
+  preface, an opening narration) becomes the host's first bridge, in one or two sentences.
+- Where whole exchanges are cut, the host may say where the talk goes in one clause, named by
+  the cut turns' own key word (``话题转到写诗。``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from podcast.keywords import keyword_weights
+from podcast.model import Post, Turn
+from podcast.script.text import clean_for_speech, split_sentences
+
+_SOUND_CUES = re.compile(
+    r"^(?:SOUNDBITE|SOUND ?BITE|BEGIN|END|MUSIC|CROSSTALK|INAUDIBLE|UNINTELLIGIBLE|APPLAUSE|BREAK|COMMERCIAL|"
+    r"AS |BEAT|PAUSE|SILENCE|NOISE|VIDEO|AUDIO|CLIP|BACKGROUND)",
+    re.IGNORECASE,
+)
+_LAUGH = re.compile(r"^(?:laughter|laughs?|laughing|chuckles?|both laugh|all laugh)$", re.IGNORECASE)
+_PREFACE_LABEL = re.compile(
+    r"^[【\[]?[^：:】\]]{0,8}(?:按|按语|前言|导语|導語|导读|引言|题记|简介|摘要|背景|Editor's note|Preface)"
+    r"[】\]]?[:：]?\s*"
+)
+MAX_OPENING_SHARE = 0.2
+"""The opening bridge takes at most this share of the body's budget."""
+
+
+def direction_line(turn: Turn, language: str) -> str | None:
+    """What the host says for a stage direction, or None when there is nothing to say (a
+    sound cue the listener cannot hear, a character the actor plays).
+
+    >>> direction_line(Turn(None, None, "整理了一下衣衫", True, "李白"), "zh")
+    '李白整理了一下衣衫。'
+    >>> direction_line(Turn(None, None, "極不情愿地", True, "李白"), "zh")
+    '李白極不情愿地开口。'
+    >>> direction_line(Turn(None, None, "两人都笑了", True), "zh")
+    '两人都笑了。'
+    >>> direction_line(Turn(None, None, "LAUGHTER", True, "Ken Burns"), "en")
+    'Ken Burns laughs.'
+    >>> direction_line(Turn(None, None, "SOUNDBITE OF MUSIC", True), "en") is None
+    True
+    """
+    text = turn.text.strip().rstrip("。.")
+    if not text:
+        return None
+    subject = turn.subject or ""
+    if language.lower().startswith("zh"):
+        if re.fullmatch(r"[\u3400-\u9fff]{1,2}", text):  # （笑）
+            text = {"笑": "笑了", "哭": "哭了", "叹气": "叹了口气", "嘆氣": "嘆了口氣"}.get(text, text)
+        if subject and text.startswith(subject):
+            subject = ""
+        if text.endswith("地"):
+            return f"{subject}{text}开口。" if subject else None
+        return clean_for_speech(f"{subject}{text}。", language)
+    if _LAUGH.match(text):
+        return f"{subject} laughs." if subject else "They laugh."
+    if _SOUND_CUES.match(text) or text.isupper():
+        return None
+    words = text[0].lower() + text[1:]
+    if subject and re.match(r"[a-z]+s\b", words):  # (sighs), (pauses)
+        return f"{subject} {words}."
+    return None
+
+
+def opening(post: Post, language: str, budget_units: float) -> tuple[str, frozenset[int]] | None:
+    """The host's first bridge, from the post's own words about who talks about what, and the
+    turns it retells (so they are not retold again); None when the post says nothing of it.
+
+    >>> preface = ("立委按：这是李白关于压缩的对话。两人从无损压缩谈起。此处略。",)
+    >>> post = Post("t", None, None, "zh", "p", (Turn("李", "李", "好。"),), preface=preface)
+    >>> opening(post, "zh", 400)
+    ('这是李白关于压缩的对话。两人从无损压缩谈起。', frozenset())
+    """
+    from podcast.script.text import speech_units
+
+    source: list[str] = []
+    used: frozenset[int] = frozenset()
+    summary = post.metadata.get("summary") or post.metadata.get("description")
+    if isinstance(summary, str) and summary.strip():
+        source = split_sentences(summary)
+    elif post.preface:
+        source = split_sentences(_PREFACE_LABEL.sub("", post.preface[0].strip(), count=1))
+    else:
+        first = next((i for i, t in enumerate(post.turns) if t.speaker), None)
+        narration = [i for i, t in enumerate(post.turns[:first]) if t.speaker is None and not t.direction]
+        if narration:
+            source = split_sentences(post.turns[narration[0]].text)
+            used = frozenset(narration[:1])
+    sentences = [clean_for_speech(s, language) for s in source[:2]]
+    sentences = [s for s in sentences if speech_units(s, language) >= 4]
+    while sentences and speech_units(_joined(sentences, language), language) > MAX_OPENING_SHARE * budget_units:
+        sentences.pop()
+    if not sentences:
+        return None
+    return _joined(sentences, language), used
+
+
+def transition(cut: Sequence[str], kept: str, language: str) -> str | None:
+    """One clause saying where the talk went in turns that were cut, named by their own key
+    word (one the kept lines do not already say); None when nothing stands out.
+
+    >>> transition(["写诗要靠灵感吗？", "写诗是手艺。写诗要练。"], "我们聊了喝酒。", "zh")
+    '话题转到写诗。'
+    """
+    weights = keyword_weights(list(cut), language, top=8)
+    topic = next((w for w in weights if w.lower() not in kept.lower() and len(w) >= 2), None)
+    if topic is None:
+        return None
+    return f"话题转到{topic}。" if language.lower().startswith("zh") else f"The talk turns to {topic}."
+
+
+def _joined(sentences: Sequence[str], language: str) -> str:
+    from podcast.script.text import join_sentences
+
+    return join_sentences(list(sentences), language)
