@@ -37,8 +37,8 @@ class Framing:
     """What the host is, before the name in the intro (``数字秘书小雅``)."""
     author_display: str | None = None
     """How the outro names the blog's author (``立委先生``); default: the post's author."""
-    tagline: str = "分享关于大模型和AI的有角度的思考"
-    """The outro's description of the blog."""
+    tagline: str = ""
+    """The outro's description of the blog (``分享关于大模型和AI的有角度的思考``); none by default."""
     intro: str = "我是{host_title}{host}，今天播报《{title}》。"
     """Intro template; fields: host, host_title, title, author, tagline."""
     outro: str = "我是{host}，以上就是{author}最新博客的{minutes}播报，{tagline}。咱们下次再见。"

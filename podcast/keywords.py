@@ -101,3 +101,56 @@ def keyword_weights(texts: Sequence[str], language: str, top: int | None = None)
         weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
     peak = max(weights.values())
     return {w: v / peak for w, v in weights.items()}
+
+
+# Words every conversation uses: never what it is about.
+CHAT_WORDS = frozenset(
+    """thank thanks yes yeah well nothing really know think like mean just right okay sure good great lot thing
+    things something anything everything people time way question today said says going want get got make made
+    see look guess kind sort maybe actually little pretty much okay hello welcome
+    什么 什麼 问题 問題 时候 時候 觉得 覺得 知道 就是 这个 這個 那个 那個 我们 我們 你们 你們 他们 他們
+    一下 问个 谢谢 謝謝 大家 今天 现在 現在 一个 一個 可以 怎么 怎麼 为什么 為什麼 没有 沒有 东西 東西 事情
+    确实 確實 真的 其实 其實 还是 還是 不是 然后 然後 所以 因为 因為 老师 老師 朋友 回来 回來 出来 出來 起来
+    起來 一点 一點 好像 感觉 感覺""".split()
+)
+
+
+def topics(texts: Sequence[str], language: str) -> list[str]:
+    """What ``texts`` are about, best first: their key words that are content words a
+    listener would recognize as a topic — a dictionary word for Chinese (not a fragment of
+    segmentation), a lower-case word of five letters or more for English (not a name), said
+    at least twice, and not a word every conversation uses.
+
+    >>> topics(["写诗要靠灵感吗？", "写诗是手艺，写诗要练。"], "zh")[:1]
+    ['写诗']
+    >>> topics(["You'll see the geese. Geese are loud.", "Dutch geese, Dutch farms."], "en")
+    ['geese']
+    """
+    joined = " ".join(texts)
+    zh = language.lower().startswith("zh")
+    idf = _jieba()[1] if zh else {}
+    found = []
+    for word in keyword_weights(list(texts), language, top=24):
+        if word in CHAT_WORDS or len(word) < 2:
+            continue
+        if zh:
+            if word not in idf or joined.count(word) < 2:
+                continue
+        elif (
+            len(word) < 5
+            or not word.isalpha()
+            or _a_name(word, joined)
+            or len(re.findall(rf"\b{re.escape(word)}\b", joined, re.IGNORECASE)) < 2
+        ):
+            continue
+        found.append(word)
+    return found
+
+
+def _a_name(word: str, text: str) -> bool:
+    """Whether ``word`` is only ever written capitalized, and not just at a sentence's start."""
+    written = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)]
+    capitalized = [i for i in written if text[i].isupper()]
+    if len(capitalized) < len(written):
+        return False
+    return any(i and not re.search(r"[.!?…]['\"”’)]?\s+$", text[max(0, i - 8) : i]) for i in capitalized)

@@ -101,8 +101,8 @@ def test_the_host_says_where_the_talk_went_over_cut_exchanges() -> None:
         script = script_of(post, 60)
         source = "".join(t.text for t in post.turns)
         for segment in script.segments:
-            if segment.role == "bridge" and segment.text.startswith(("话题转到", "The talk turns to")):
-                topic = segment.text.removeprefix("话题转到").removeprefix("The talk turns to ").rstrip("。.")
+            if segment.role == "bridge" and segment.text.startswith(("中间还聊到了", "They also talk about")):
+                topic = segment.text.removeprefix("中间还聊到了").removeprefix("They also talk about ").rstrip("。.")
                 assert topic.lower() in source.lower(), (path.name, topic)  # the post's own word
                 rest = " ".join(s.text for s in script.segments if s is not segment).lower()
                 assert topic.lower() not in rest  # a topic the listener has not heard yet

@@ -60,6 +60,7 @@ _BREAKING = {"copyright", "disclaimer", "site", "comment form", "forum", "sign-o
              "byline", "date", "navigation", "related posts", "promotion", "bio"}  # fmt: skip
 # Tails that may also be a box inside the post, with the dialogue going on below.
 _BOXES = {"related posts", "share bar", "navigation"}
+_BY = re.compile(r"(?:By|Interview by|Written by|Story by)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*$")
 _ALL_CAPS_LINE = re.compile(r"[A-Z0-9][A-Z0-9 ,.'’&:;()\-]+")
 HEADLINE_HANZI = 30
 """A line without end punctuation up to this many characters may be a headline (Chinese)."""
@@ -451,7 +452,11 @@ def _byline_name(text: str) -> bool:
     if re.fullmatch(r"[\u3400-\u9fff]{2,4}", text):
         return looks_like_person(text)
     words = text.split()
-    return 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in words) and words[0] != "The"
+    return (
+        2 <= len(words) <= 3
+        and all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in words)
+        and words[0] not in ("The", "By", "From", "With")
+    )
 
 
 def _title_sized(text: str) -> bool:
@@ -571,6 +576,8 @@ class _Walker:
         if why == "date" and self.head_lines and _byline_name(self.head_lines[-1][0]):
             # "Eleanor Ashby" over "Feb 02, 2024": the byline, with no "By".
             self.meta.setdefault("author", self.head_lines[-1][0])
+        if why == "byline" and (by := _BY.match(text)):
+            self.meta.setdefault("author", by.group(1))  # "By Terry Gross"
         self.head_lines.append((text, why))
         # A cast line the guest-list reading made of a label may be the headline; a "Guests:"
         # line is not.

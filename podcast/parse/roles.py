@@ -31,6 +31,7 @@ _REPORTER = re.compile(
     rf"(?:本报|本報|本刊|特约|特約|见习|見習|新华社|新華社)?(?:记者|記者)\s*[|丨｜│/／:：]?\s*(?P<name>{_CN_NAME})(?![\u3400-\u9fff])"
     rf"|(?:Interview(?:ed)? by|By|Q&A by|Questions by|Posted by)\s+(?P<en>{_EN_NAME})"
 )
+_PLACEHOLDER = re.compile(r"(?:Speaker|SPEAKER|Participant|Voice|说话人|說話人|发言人|發言人)\s*\d{1,2}")
 _SELF = re.compile(
     rf"(?:我是|我叫|本期主持人|主持人)\s*(?P<name>{_CN_NAME})(?=[，,。！!\s]|$)"
     rf"|(?:I'm|I am|My name is)\s+(?P<en>{_EN_NAME})"
@@ -94,11 +95,13 @@ def resolve(
         if role in HOSTS:
             for host in HOSTS & set(speakers):
                 settle(host, _first_name(value))
-    for host in HOSTS & set(speakers):
-        first = next((t.text for t in turns if t.speaker == host), "")
+    # A host, or a transcript's placeholder ("Speaker 1", "说话人2"), named by their own
+    # introduction ("I'm Nora Pell", "我是何曼").
+    for role in [s for s in speakers if s in HOSTS or _PLACEHOLDER.fullmatch(s)]:
+        first = next((t.text for t in turns if t.speaker == role), "")
         found = _SELF.search(first[:200])
         if found:
-            settle(host, found.group("name") or found.group("en"))
+            resolved.setdefault(role, found.group("name") or found.group("en"))
     reporters = _unique(m.group("name") or m.group("en") for text in context for m in _REPORTER.finditer(text))
     guests = _unique(
         m.group("name") or m.group("name2") or m.group("name3") or m.group("en") or m.group("en2")

@@ -29,7 +29,8 @@ def core(name: str) -> str:
     """
     if name.isascii():
         words = name.upper().replace(",", " ").split()
-        while len(words) > 1 and words[0] in ENGLISH_TITLES:
+        # A title before a name goes ("PRESIDENT DONALD TRUMP"); "Speaker 1" keeps its word.
+        while len(words) > 1 and words[0] in ENGLISH_TITLES and any(w.isalpha() and len(w) > 1 for w in words[1:]):
             words = words[1:]
         return " ".join(words)
     for suffix in HONORIFICS:
@@ -158,6 +159,6 @@ def _best(members: list[str], counts: Counter[str]) -> str:
 
 def _strip_titles(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0].upper() in ENGLISH_TITLES:
+    while len(words) > 1 and words[0].upper() in ENGLISH_TITLES and any(w.isalpha() and len(w) > 1 for w in words[1:]):
         words = words[1:]
     return " ".join(words)

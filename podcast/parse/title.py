@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from podcast.keywords import STOPWORDS_EN, keyword_weights, tokenize
+from podcast.keywords import STOPWORDS_EN, tokenize, topics
+from podcast.parse.markers import ROLE_LABELS
 
 _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]\s|第[一二三四五六七八九十\d]+[章节部分])")
@@ -156,18 +157,6 @@ def _score(part: str, words: str) -> float:
     return shared * (shared / len(tokens)) ** 0.5 * fit if tokens else 0.0
 
 
-# Words every conversation uses: never what it is about.
-_CHAT_WORDS = frozenset(
-    """thank thanks yes yeah well nothing really know think like mean just right okay sure good great lot thing
-    things something anything everything people time way question today said says going want get got make made
-    see look guess kind sort maybe actually little pretty much okay hello welcome
-    什么 什麼 问题 問題 时候 時候 觉得 覺得 知道 就是 这个 這個 那个 那個 我们 我們 你们 你們 他们 他們
-    一下 问个 谢谢 謝謝 大家 今天 现在 現在 一个 一個 可以 怎么 怎麼 为什么 為什麼 没有 沒有 东西 東西 事情
-    确实 確實 真的 其实 其實 还是 還是 不是 然后 然後 所以 因为 因為 老师 老師 朋友 回来 回來 出来 出來 起来
-    起來 一点 一點 好像 感觉 感覺""".split()
-)
-
-
 def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     """A title made from the post when it has none: who talks about what.
 
@@ -176,17 +165,16 @@ def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     >>> derive(["Ada", "Bob"], ["Mules are stubborn. Mules learn fast."], "en")
     'Ada and Bob on mules'
     """
-    weights = keyword_weights(list(texts), language, top=12)
     names = {w.lower() for s in speakers for w in re.findall(r"\w+", s)}
-    topic = next((w for w in weights if w not in _CHAT_WORDS and w.lower() not in names), "")
+    topic = next((w for w in topics(texts, language) if w.lower() not in names), "")
     zh = language.lower().startswith("zh")
-    people = list(speakers[:2])
+    people = [s for s in speakers if s not in ROLE_LABELS and not re.search(r"\d", s)][:2]
     if zh:
         who = "和".join(people)
         if who and topic:
             return f"{who}谈{topic}"
-        return who + "的对话" if who else (f"关于{topic}" if topic else "一段对话")
+        return who + "的对话" if who else (f"关于{topic}的对话" if topic else "一段对话")
     who = " and ".join(people)
     if who and topic:
         return f"{who} on {topic}"
-    return who or (f"On {topic}" if topic else "A conversation")
+    return who or (f"A conversation on {topic}" if topic else "A conversation")

@@ -8,6 +8,7 @@ fit, and frames them: intro, retold turns (``李老师说：…``), host bridges
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from podcast import registry
@@ -16,8 +17,9 @@ from podcast.errors import ScriptError
 from podcast.model import Post, Script, Segment
 from podcast.pacing import overhead_seconds
 from podcast.profiles import VoiceSet
+from podcast.script.bridges import in_own_voice
 from podcast.script.summarize import Budget, ExtractiveSummarizer, Summarizer
-from podcast.script.text import speech_units
+from podcast.script.text import attribution, speech_units
 
 __all__ = [
     "Budget",
@@ -113,6 +115,8 @@ def _frame(template: str, post: Post, show: Show, framing: Framing, seconds: flo
         speaker="",
         minutes=minutes_words(seconds, post.language),
     )
+    # An empty field leaves its punctuation behind ("播报，。"): tidy it.
+    text = re.sub(r"[，,、]\s*(?=[。！？.!?])", "", text)
     return " ".join(text.split()) if not post.language.lower().startswith("zh") else text
 
 
@@ -181,9 +185,11 @@ def write_script(
     body = []
     for turn in turns:
         if turn.speaker is None:
-            body.append(Segment("bridge", framing.host, turn.text, voices.narrator))
+            body.append(
+                Segment("bridge", framing.host, in_own_voice(turn.text, post.author, language), voices.narrator)
+            )
         else:
-            text = framing.attribution.format(speaker=turn.speaker) + turn.text
+            text = attribution(framing.attribution, turn.speaker) + turn.text
             body.append(Segment("turn", turn.speaker, text, assigned.get(turn.speaker)))
     body_used = sum(speech_units(s.text, language) for s in body)
     # The outro says the episode's real length: a post shorter than the target is not padded.

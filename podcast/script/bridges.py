@@ -5,7 +5,7 @@
 - The post's own account of who talks about what (front matter ``summary``, an editor's
   preface, an opening narration) becomes the host's first bridge, in one or two sentences.
 - Where whole exchanges are cut, the host may say where the talk goes in one clause, named by
-  the cut turns' own key word (``话题转到写诗。``).
+  the cut turns' own key word (``中间还聊到了写诗。``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from podcast.keywords import keyword_weights
+from podcast.keywords import topics
 from podcast.model import Post, Turn
 from podcast.script.text import clean_for_speech, split_sentences
 
@@ -68,6 +68,28 @@ def direction_line(turn: Turn, language: str) -> str | None:
     return None
 
 
+_FIRST_PERSON_ZH = re.compile(r"[我咱]|本人|笔者|筆者")
+_FIRST_PERSON_EN = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|we|our|us)\b")
+
+
+OWN_VOICE = re.compile(r"^[^：:。！？!?]{1,40}?(?:写道：| writes: )")
+"""How ``in_own_voice`` starts what it attributes."""
+
+
+def in_own_voice(text: str, author: str | None, language: str) -> str:
+    """The post's narration as the host says it: words in the first person are the author's,
+    so the host says whose they are (heard bare, "我" would be the host).
+
+    >>> in_own_voice("我和老白聊了一晚上。", "立委", "zh"), in_own_voice("两人聊了一晚上。", "立委", "zh")
+    ('立委写道：我和老白聊了一晚上。', '两人聊了一晚上。')
+    >>> in_own_voice("I met him in Kyoto.", None, "en")
+    'The author writes: I met him in Kyoto.'
+    """
+    if language.lower().startswith("zh"):
+        return f"{author or '作者'}写道：{text}" if _FIRST_PERSON_ZH.search(text) else text
+    return f"{author or 'The author'} writes: {text}" if _FIRST_PERSON_EN.search(text) else text
+
+
 def opening(post: Post, language: str, budget_units: float) -> tuple[str, frozenset[int]] | None:
     """The host's first bridge, from the post's own words about who talks about what, and the
     turns it retells (so they are not retold again); None when the post says nothing of it.
@@ -103,16 +125,15 @@ def opening(post: Post, language: str, budget_units: float) -> tuple[str, frozen
 
 def transition(cut: Sequence[str], kept: str, language: str) -> str | None:
     """One clause saying where the talk went in turns that were cut, named by their own key
-    word (one the kept lines do not already say); None when nothing stands out.
+    word (a topic the kept lines do not already name); None when nothing stands out.
 
     >>> transition(["写诗要靠灵感吗？", "写诗是手艺。写诗要练。"], "我们聊了喝酒。", "zh")
-    '话题转到写诗。'
+    '中间还聊到了写诗。'
     """
-    weights = keyword_weights(list(cut), language, top=8)
-    topic = next((w for w in weights if w.lower() not in kept.lower() and len(w) >= 2), None)
+    topic = next((w for w in topics(cut, language) if w.lower() not in kept.lower()), None)
     if topic is None:
         return None
-    return f"话题转到{topic}。" if language.lower().startswith("zh") else f"The talk turns to {topic}."
+    return f"中间还聊到了{topic}。" if language.lower().startswith("zh") else f"They also talk about {topic}."
 
 
 def _joined(sentences: Sequence[str], language: str) -> str:

@@ -5,7 +5,8 @@ A sentence is the unit of selection, but not every sentence stands on its own. A
 cannot follow:
 
 - a sentence that refers back to what was cut (``这与有损压缩不同``, ``So that's why…``);
-- a reply without what it replies to (``不是的，…``, ``对，…``, ``Exactly.``);
+- a reply without what it replies to (``不是的，…``, ``对，…``, ``Exactly.``, ``为什么？``);
+- the second item of a list without the first (``第二，…``, ``Finally, …``);
 - a question without its answer, or an answer without its question;
 - a reaction without what it reacts to (``非常有洞见。``);
 - a stage direction without the words it introduces.
@@ -24,7 +25,7 @@ from typing import Literal
 
 from podcast.keywords import tokenize
 from podcast.model import Post, Segment, Turn
-from podcast.script.bridges import direction_line
+from podcast.script.bridges import OWN_VOICE, direction_line
 from podcast.script.text import clean_for_speech, speech_units, split_attribution, split_sentences
 
 UnitKind = Literal["speech", "narration", "direction"]
@@ -49,6 +50,22 @@ _REACTION = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"[?？][”’\"')）]*$")
+# A question that asks about what was just said: heard alone, it asks about nothing.
+_CLARIFY = re.compile(
+    r"^(?:什么意思|什麼意思|为什么|為什麼|为啥|為啥|怎么说|怎麼說|比如|比如说|例如|举个例子|舉個例子|真的吗|真的嗎|"
+    r"是吗|是嗎|然后呢|然後呢|怎么讲|怎麼講|何以见得|何以見得|"
+    r"(?:What do you mean|Meaning|Why|How so|Like what|For instance|Such as|Really|Is that so|And then|"
+    r"Why not|How come|Such as what)\b)",
+    re.IGNORECASE,
+)
+# An item of a list after the first: it goes on from the items before.
+_NEXT_ITEM = re.compile(
+    r"^(?:第[二三四五六七八九十]|其[二三四五六七八九十]|[二三四五六七八九十]是|[（(][二三四五六七八九十][)）]|"
+    r"再者|再次|最后|最後|"
+    r"[2-9][)）]|"
+    r"(?:Second|Secondly|Third|Thirdly|Fourth|Finally|Lastly|Last but not least|Next)\b)",
+    re.IGNORECASE,
+)
 REACTION_UNITS = 12.0
 """A turn this short that reacts (``非常有洞见。``) cannot be kept without what it reacts to."""
 
@@ -134,7 +151,9 @@ def coherence(post: Post, body: Sequence[Segment], narrator: str | None, languag
     host's bridges alike); what each kept sentence needs is checked as ``units`` records it.
     """
     found = units(post, language)
-    segments = [(s.role, split_attribution(s.text, s.speaker)[1], s.voice == narrator) for s in body]
+    segments = [
+        (s.role, OWN_VOICE.sub("", split_attribution(s.text, s.speaker)[1], count=1), s.voice == narrator) for s in body
+    ]
     turn_text = _plain(" ".join(text for role, text, _ in segments if role == "turn"))
     bridge_text = _plain(" ".join(text for role, text, _ in segments if role == "bridge"))
     said = [_plain(x) for _, text, _ in segments for x in split_sentences(text)]
@@ -215,14 +234,18 @@ def _link(found: list[Unit]) -> list[Unit]:
                 needs[i].append((turn_of[following][0], "introduces"))
             continue
         before = previous_turn(unit.turn)
-        if i > first and (_BACK.match(unit.text) or unit.text[:1].islower()):
+        if i > first and (_BACK.match(unit.text) or _NEXT_ITEM.match(unit.text) or unit.text[:1].islower()):
             needs[i].append((i - 1, "refers back"))  # "…; they have plenty." goes on from before
         if i == first and before is not None:
             # What a reply or a reaction answers is the turn before: its claim (the first
             # sentence) and where it ended (the last); an answer needs the question asked.
             claim, antecedent = turn_of[before]
             other = found[antecedent].speaker != unit.speaker
-            if _REPLY.match(unit.text) or (_BACK.match(unit.text) and unit.kind == "speech"):
+            if (
+                _REPLY.match(unit.text)
+                or (_BACK.match(unit.text) and unit.kind == "speech")
+                or (_CLARIFY.match(unit.text) and unit.cost <= REACTION_UNITS)
+            ):
                 needs[i] += [(claim, "replies"), (antecedent, "replies")]
             elif other and _QUESTION.search(found[antecedent].text):
                 needs[i].append((antecedent, "answers"))
@@ -242,14 +265,17 @@ def _link(found: list[Unit]) -> list[Unit]:
 
 
 def _glue_lead_ins(sentences: list[str]) -> list[str]:
-    """A sentence that ends with a colon leads into the next one: keep them together.
+    """A sentence that ends with a colon leads into the next one, and a line that ends with a
+    comma goes on in the next: keep them together.
 
     >>> _glue_lead_ins(["咱们试图理解一下：", "维纳一系的压缩。", "图灵一系。"])
     ['咱们试图理解一下：维纳一系的压缩。', '图灵一系。']
+    >>> _glue_lead_ins(["先说数据，", "再说模型。"])
+    ['先说数据，再说模型。']
     """
     glued: list[str] = []
     for sentence in sentences:
-        if glued and glued[-1].rstrip()[-1:] in (":", "："):
+        if glued and glued[-1].rstrip()[-1:] in (":", "：", "，", ",", "、"):
             glued[-1] = glued[-1].rstrip() + sentence
         else:
             glued.append(sentence)

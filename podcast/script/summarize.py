@@ -17,7 +17,7 @@ from podcast.keywords import keyword_weights
 from podcast.model import Post, Turn
 from podcast.script import bridges, exchanges
 from podcast.script.exchanges import Unit
-from podcast.script.text import join_sentences, speech_units
+from podcast.script.text import attribution, join_sentences, speech_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class Budget:
 
     def attribution_units(self, speaker: str) -> float:
         """Units the attribution of ``speaker`` costs."""
-        return speech_units(self.attribution.format(speaker=speaker), self.language)
+        return speech_units(attribution(self.attribution, speaker), self.language)
 
 
 @runtime_checkable

@@ -77,9 +77,16 @@ def clean_for_speech(sentence: str, language: str = "zh") -> str:
     '这样一来，这不等于没说吗？'
     >>> clean_for_speech("See https://example.org/x for **details**. (LAUGHTER)", "en")
     'See for details.'
+    >>> clean_for_speech("—— 關（guān）系呢？？#围棋# @小明 你看", "zh")
+    '關系呢？围棋你看'
     """
     text = _MD_LINK.sub(r"\1", sentence)
     text = _URL.sub("", text)
+    text = _PINYIN_NOTE.sub("", text)
+    text = _MENTION.sub("", text)
+    text = _HASHTAG.sub(r"\1", text)
+    text = _REPEATED_MARK.sub(r"\1", text)
+    text = _LEADING_DASH.sub("", text)
     text = _SEE_ALSO.sub("", text)
     text = _STAGE.sub("", text)
     text = _EMOTICON.sub("", text)
@@ -96,6 +103,13 @@ def clean_for_speech(sentence: str, language: str = "zh") -> str:
     return text.strip()
 
 
+# A reading in pinyin after a character (``關（guān）系``) is for the eye.
+_TONED = "[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[a-zü]+[1-5]"
+_PINYIN_NOTE = re.compile(rf"(?<=[{_HANZI}])[（(]\s*(?:{_TONED})(?:\s+(?:{_TONED}))*\s*[)）]")
+_MENTION = re.compile(r"(?<![\w.])@[\w\u3400-\u9fff]{1,20}\s*")
+_HASHTAG = re.compile(r"#([^#\s]{1,20})#|(?<![\w&])#(?=[A-Za-z\u3400-\u9fff])")
+_REPEATED_MARK = re.compile(r"([？?！!])[？?！!]+")
+_LEADING_DASH = re.compile(r"^\s*(?:——|--+|—|–|-(?=\s))\s*")
 _INLINE_ENUMERATOR = re.compile(rf"([,，:：;；])\s*\d{{1,2}}[.、]\s*(?=[{_HANZI}])")
 _FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
@@ -165,6 +179,32 @@ def join_sentences(sentences: list[str], language: str = "zh") -> str:
     return ("" if zh else " ").join(out)
 
 
+# A role said as a label on the page (``问：``, ``Q:``) is said in full.
+_SPOKEN_ROLES = {"问": "提问", "問": "提問", "答": "回答", "Q": "Question", "A": "Answer"}
+# The post's "I" is its author: said by the host, "我说" would be the host speaking.
+_NARRATOR = {"我": "作者", "I": "the author", "Me": "the author"}
+
+
+def attribution(template: str, speaker: str) -> str:
+    """How a retold turn of ``speaker`` starts: ``template`` with the speaker's name, a role
+    said in full.
+
+    >>> attribution("{speaker}说：", "李老师"), attribution("{speaker}说：", "问"), attribution("{speaker}: ", "Q")
+    ('李老师说：', '提问：', 'Question: ')
+    >>> attribution("{speaker}说：", "我")
+    '作者说：'
+    """
+    if speaker in _NARRATOR:
+        return template.format(speaker=_NARRATOR[speaker])
+    role = _SPOKEN_ROLES.get(speaker)
+    if role is None:
+        return template.format(speaker=speaker)
+    return f"{role}：" if _HANZI_RE.search(role) else f"{role}: "
+
+
+_HANZI_RE = re.compile(f"[{_HANZI}]")
+
+
 def split_attribution(text: str, speaker: str) -> tuple[str, str]:
     """A retold turn's attribution and its words (``李老师说：``, ``…``); ``("", text)`` when
     the turn does not start by naming its speaker (an edited script may drop it).
@@ -177,6 +217,7 @@ def split_attribution(text: str, speaker: str) -> tuple[str, str]:
     ('', '压缩的是函数。')
     """
     match = re.match(r"^([^：:。！？!?\n]{1,40}?[：:]\s*)(\S.*)$", text, re.DOTALL)
-    if match is None or speaker not in match.group(1):
+    spoken = (speaker, _SPOKEN_ROLES.get(speaker, speaker), _NARRATOR.get(speaker, speaker))
+    if match is None or not any(name in match.group(1) for name in spoken):
         return "", text
     return match.group(1), match.group(2)
