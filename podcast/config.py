@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import ConfigError
+from podcast.hanzi import localize
 
 CONFIG_NAME = "podcast.toml"
 APPLE_CATEGORIES = frozenset(
@@ -48,6 +49,16 @@ class Framing:
     style: str = "narrated"
     """``narrated``: the host reads every line, attributions included (as the sample);
     ``voiced``: the host says the attribution, each speaker's voice profile the words."""
+
+    def localized(self, language: str) -> Framing:
+        """This framing written for a post in ``language`` (traditional characters for
+        ``zh-Hant``, ``zh-TW``, ``zh-HK``).
+
+        >>> Framing().localized("zh-Hant").intro
+        '我是{host_title}{host}，今天播報《{title}》。'
+        """
+        texts = ("host", "host_title", "author_display", "tagline", "intro", "outro", "attribution")
+        return replace(self, **{k: localize(v, language) for k in texts if (v := getattr(self, k)) is not None})
 
 
 STYLES = ("narrated", "voiced")
@@ -95,6 +106,9 @@ class Show:
     """The 小雅 intro/outro of Chinese posts (``[broadcast]``)."""
     framing_en: Framing = ENGLISH_FRAMING
     """The intro/outro of English posts (``[broadcast.en]``)."""
+    framing_hant: Framing | None = None
+    """The intro/outro of traditional Chinese posts (``[broadcast.zh-Hant]``); None: the
+    ``[broadcast]`` framing written in traditional characters."""
     minutes: float = 2.0
     """Target episode length in minutes."""
     engine: str = "offline"
@@ -193,12 +207,18 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
 
     framing_table = dict(_table(data, "broadcast", path))
     english_table = framing_table.pop("en", {})
-    if not isinstance(english_table, dict):
-        raise ConfigError(f"{path}: [broadcast.en] must be a table")
+    traditional_table = framing_table.pop("zh-Hant", None)
+    for name, table in (("en", english_table), ("zh-Hant", traditional_table)):
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(f"{path}: [broadcast.{name}] must be a table")
     framing = _framing(Framing(), framing_table, "broadcast", path)
     # How episodes are voiced is the show's choice: [broadcast.en] inherits it unless it says.
     english_base = replace(ENGLISH_FRAMING, style=framing.style)
     framing_en = _framing(english_base, english_table, "broadcast.en", path)
+    # [broadcast.zh-Hant] says in full what a traditional post's host says (its own characters).
+    framing_hant = None
+    if traditional_table is not None:
+        framing_hant = _framing(framing.localized("zh-Hant"), traditional_table, "broadcast.zh-Hant", path)
 
     voices_table = _table(data, "voices", path)
     engine = voices_table.get("engine", "offline")
@@ -226,6 +246,7 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         **values,
         framing=framing,
         framing_en=framing_en,
+        framing_hant=framing_hant,
         minutes=minutes,
         engine=engine,
         speaker_voices=dict(speakers),

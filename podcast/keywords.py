@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from podcast.hanzi import to_simplified
+
 STOPWORDS_ZH = frozenset(
     """不是 就是 这个 那个 一个 我们 你们 他们 她们 它们 什么 怎么 为什么 因为 所以 如果 但是 可是
     而且 或者 还是 没有 可以 可能 这样 那样 这么 那么 这些 那些 自己 已经 现在 时候 其实 当然 然后
@@ -29,6 +31,14 @@ STOPWORDS_EN = frozenset(
     now up down out off there's it's i'm you're we're they're that's let's isn't aren't wasn't can't
     won't don't didn't doesn't because while until before after above below between through during""".split()
 )
+
+
+@cache
+def quiet_jieba() -> None:
+    """Keep jieba's start-up messages out of the user's terminal."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 @cache
@@ -49,17 +59,18 @@ def _jieba() -> tuple[object, dict[str, float], float]:
 
 
 def tokenize(text: str, language: str) -> list[str]:
-    """Content words of ``text``: jieba for Chinese (Latin words lower-cased), stopwords out.
+    """Content words of ``text``: jieba for Chinese (on simplified characters, so a word is
+    the same word in either script; Latin words lower-cased), stopwords out.
 
-    >>> tokenize("压缩的是函数不是文本", "zh")
-    ['压缩', '函数', '文本']
+    >>> tokenize("压缩的是函数不是文本", "zh"), tokenize("壓縮的是函數", "zh-Hant")
+    (['压缩', '函数', '文本'], ['压缩', '函数'])
     >>> tokenize("The burden of proof is on you", "en")
     ['burden', 'proof']
     """
     words: list[str]
     if language.lower().startswith("zh"):
         jieba = _jieba()[0]
-        words = [w.strip().lower() for w in jieba.lcut(text)]  # type: ignore[attr-defined]
+        words = [w.strip().lower() for w in jieba.lcut(to_simplified(text))]  # type: ignore[attr-defined]
     else:
         words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*|[\u3400-\u9fff]+", text)]
     result = []
@@ -121,30 +132,62 @@ def topics(texts: Sequence[str], language: str) -> list[str]:
     segmentation), a lower-case word of five letters or more for English (not a name), said
     at least twice, and not a word every conversation uses.
 
-    >>> topics(["写诗要靠灵感吗？", "写诗是手艺，写诗要练。"], "zh")[:1]
-    ['写诗']
+    >>> topics(["写诗要靠灵感吗？", "写诗要练。"], "zh")[:1], topics(["寫詩要靠靈感嗎？寫詩要練。"], "zh-TW")
+    (['写诗'], ['寫詩'])
     >>> topics(["You'll see the geese. Geese are loud.", "Dutch geese, Dutch farms."], "en")
     ['geese']
     """
     joined = " ".join(texts)
     zh = language.lower().startswith("zh")
     idf = _jieba()[1] if zh else {}
+    plain = to_simplified(joined) if zh else joined  # the words are simplified; say the post's own
     found = []
     for word in keyword_weights(list(texts), language, top=24):
         if word in CHAT_WORDS or len(word) < 2:
             continue
         if zh:
-            if word not in idf or joined.count(word) < 2:
+            if word not in idf or plain.count(word) < 2 or not _noun(word):
                 continue
+            at = plain.find(word)
+            word = joined[at : at + len(word)]
         elif (
             len(word) < 5
             or not word.isalpha()
+            or word in _NOT_TOPICS_EN
+            or word.endswith(("ly", "ed"))
             or _a_name(word, joined)
             or len(re.findall(rf"\b{re.escape(word)}\b", joined, re.IGNORECASE)) < 2
         ):
             continue
         found.append(word)
     return found
+
+
+# Long English words that name no topic (pronouns, adverbs, function words).
+_NOT_TOPICS_EN = frozenset(
+    """everybody everyone anybody anyone somebody someone nobody anything everything nothing something
+    another whatever whenever wherever whoever though although through thought other others every never
+    always because before after about again still maybe perhaps might would could should there their
+    theirs these those where which while whole being doing going having saying getting making taking
+    thinking trying looking coming seeing telling asking talking among across around since until unless
+    without within rather quite often sometimes already almost enough probably certainly definitely
+    together another anyway however therefore yourself myself himself herself ourselves themselves
+    first second third little great really actually basically literally totally pretty right course""".split()
+)
+_NOUN_TAGS = ("n", "ng", "ns", "nt", "nz", "vn", "nrt")
+
+
+@cache
+def _tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of each dictionary word."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
+
+
+def _noun(word: str) -> bool:
+    """Whether jieba's dictionary has ``word`` (simplified) as a noun, not a person's name."""
+    return _tags().get(word, "") in _NOUN_TAGS
 
 
 def _a_name(word: str, text: str) -> bool:

@@ -50,6 +50,9 @@ tagline = "分享关于大模型和AI的有角度的思考"
 # [broadcast.en]                              # the same for English posts
 # tagline = "Angles on language models and AI."
 
+# [broadcast."zh-Hant"]                       # traditional Chinese posts (default: the above, in traditional)
+# intro = "我是{{host_title}}{{host}}，今天播報《{{title}}》。"
+
 [voices]
 engine = "offline"                            # offline (no network) | edge | auto
 # [voices.speakers]                           # pin a voice profile (podcast voices) to a speaker
@@ -80,11 +83,13 @@ date: {date}
 白：所以每位嘉宾都该有自己的声音。
 """
 
-LEXICON = """# This show's readings of Latin words for the offline voice (added to the built-in ones).
-# [readings]
+LEXICON = """# This show's readings for the offline voice (added to the built-in ones, which they override).
+# [readings]                  # Latin words: their hanzi reading
 # "Transformer" = "变换器"
-# [spell]
+# [spell]                     # Latin words said letter by letter
 # words = ["kv"]
+# [pinyin]                    # hanzi words (either script): one syllable with its tone per character
+# "朝阳" = "zhao1 yang2"
 """
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import ParseError
+from podcast.hanzi import TRADITIONAL, looks_traditional
 from podcast.model import LeftOut, Post, Turn
 from podcast.parse import roles
 from podcast.parse import title as titles
@@ -95,6 +96,9 @@ def parse_post(
     author = _text(front.get("author")) or page.get("author")
     dialogue = read_dialogue(blocks, aliases=merged_aliases, author=author)
     author = author or dialogue.meta.get("author")
+    if not dialogue.turns and not dialogue.notes and not broadcast and heading:
+        # A post that is only its headline is that line.
+        dialogue = read_dialogue(text_blocks(heading), aliases=merged_aliases, author=author)
     if not dialogue.turns and not dialogue.notes and not broadcast:
         raise ParseError(f"{source}: no text left after removing page furniture (see podcast parse --explain)")
 
@@ -120,7 +124,10 @@ def parse_post(
         )
         warnings.append(f"no title found in the post: it is announced as “{title}” (set title: in front matter)")
 
-    language = _language(_text(front.get("language") or front.get("lang")) or page.get("lang"), body)
+    declared = _text(front.get("language") or front.get("lang"))
+    # A page's lang attribute comes from its site's template: "zh-CN" on a traditional page is
+    # only "Chinese"; front matter is the author's own word.
+    language = _language(declared, body) if declared else _page_language(page.get("lang"), body)
     date = _iso_date(front.get("date")) or _iso_date(page.get("date")) or _iso_date(dialogue.meta.get("date"))
     metadata: dict[str, Any] = {k: v for k, v in front.items() if k not in ("title", "author", "date")}
     if broadcast:
@@ -227,17 +234,35 @@ def _aliases(declared: object, extra: Mapping[str, Iterable[str]] | None, source
     return result
 
 
+def _page_language(lang: str | None, body: str) -> str:
+    """An HTML page's ``lang``, except that a simplified-Chinese tag on traditional text is
+    only the site template's "Chinese".
+
+    >>> _page_language("zh-CN", "這個問題"), _page_language("zh-CN", "这个问题"), _page_language(None, "Hi there")
+    ('zh-Hant', 'zh-CN', 'en')
+    """
+    if lang and lang.lower() in ("zh-cn", "zh-hans", "zh-hans-cn", "zh-sg") and looks_traditional(body):
+        return TRADITIONAL
+    return _language(lang, body)
+
+
 def _language(declared: str | None, body: str) -> str:
-    """``zh`` or ``en``: declared, else by counting hanzi against Latin words.
+    """``zh``, ``zh-Hant`` or ``en``: declared, else by counting hanzi against Latin words
+    (a post that says only ``zh`` is ``zh-Hant`` when its characters are traditional).
 
     >>> _language(None, "纠结有日子了 GPT"), _language(None, "It is lossless."), _language("zh-CN", "")
     ('zh', 'en', 'zh-CN')
+    >>> _language(None, "糾結有日子了，這個問題"), _language("zh", "糾結有日子了，這個問題"), _language("zh-TW", "")
+    ('zh-Hant', 'zh-Hant', 'zh-TW')
     """
-    if declared:
+    if declared and declared.lower() != "zh":
         return declared
     hanzi = len(_HANZI.findall(body))
     words = len(_LATIN_WORD.findall(body))
-    return "zh" if hanzi and hanzi >= words else "en" if words else "zh"
+    language = declared or ("zh" if hanzi and hanzi >= words else "en" if words else "zh")
+    if language == "zh" and hanzi and looks_traditional(body):
+        return TRADITIONAL
+    return language
 
 
 def _iso_date(value: object) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from podcast.hanzi import to_simplified
 from podcast.parse.blocks import Block
 
 INTRO = re.compile(
@@ -34,6 +35,8 @@ def extract_broadcast(blocks: list[Block]) -> tuple[list[Block], dict[str, str] 
     >>> kept, info = extract_broadcast(blocks)
     >>> info["title"], len(kept)
     ('无损压缩', 1)
+    >>> extract_broadcast([Block("para", (Line("我是數字祕書小雅，今天播報《無損壓縮》"),))])[1]["title"]
+    '無損壓縮'
     """
     info: dict[str, str] = {}
     kept: list[Block] = []
@@ -41,16 +44,21 @@ def extract_broadcast(blocks: list[Block]) -> tuple[list[Block], dict[str, str] 
         lines = []
         for line in block.lines:
             text = line.text.strip()
-            intro = None if "intro" in info else (INTRO.match(text) or INTRO_EN.match(text))
-            outro = None if "outro" in info else (OUTRO.match(text) or OUTRO_EN.match(text))
+            plain = to_simplified(text)  # 我是數字祕書小雅 is the same intro; its title keeps its characters
+
+            def said(match: re.Match[str], group: str, text: str = text) -> str:
+                return text[match.start(group) : match.end(group)]
+
+            intro = None if "intro" in info else (INTRO.match(plain) or INTRO_EN.match(plain))
+            outro = None if "outro" in info else (OUTRO.match(plain) or OUTRO_EN.match(plain))
             if intro:
-                info.update(intro=text, host=intro["host"], title=intro["title"].strip())
+                info.update(intro=text, host=said(intro, "host"), title=said(intro, "title").strip())
             elif outro:
                 info.update(
                     outro=text,
-                    host=outro["host"],
-                    author=outro["author"].strip(),
-                    tagline=outro["tagline"].strip(" ，,。."),
+                    host=said(outro, "host"),
+                    author=said(outro, "author").strip(),
+                    tagline=said(outro, "tagline").strip(" ，,。."),
                 )
             else:
                 lines.append(line)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from podcast.hanzi import to_simplified
 from podcast.model import LeftOut, Turn
 from podcast.parse import interview
 from podcast.parse.blocks import Block, Line
@@ -54,7 +55,7 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 # A forum floor's header: who posted it ("作者：北方的狼2015  时间：2016-03-12 22:41:09").
-_FLOOR = re.compile(r"(?:楼主|樓主|作者)\s*[:：]\s*(?P<who>\S{1,30}?)\s+(?:楼主\s+)?(?:时间|時間|日期|发表于)\s*[:：]")
+_FLOOR = re.compile(r"(?:楼主|作者)\s*[:：]\s*(?P<who>\S{1,30}?)\s+(?:楼主\s+)?(?:时间|日期|发表于)\s*[:：]")
 # Furniture that ends a speaker's turn: what follows it is not their continuation.
 _BREAKING = {"copyright", "disclaimer", "site", "comment form", "forum", "sign-off", "share bar", "counter",
              "byline", "date", "navigation", "related posts", "promotion", "bio"}  # fmt: skip
@@ -598,11 +599,12 @@ class _Walker:
     def _furniture(self, text: str, why: str) -> None:
         self.left_out.append(LeftOut(text, why))
         self.beside_picture = why in ("caption", "byline") and bool(self.turns)
-        floor = _FLOOR.search(text) if why == "forum" else None
+        floor = _FLOOR.search(to_simplified(text)) if why == "forum" else None
         if floor:
             # A thread: the poster's floors carry the dialogue, readers' floors are replies.
-            self.poster = self.poster or floor.group("who")
-            self.reader = floor.group("who") != self.poster
+            who = text[floor.start("who") : floor.end("who")]  # as written (the rule reads simplified)
+            self.poster = self.poster or who
+            self.reader = who != self.poster
             self.current = self.resume = None
         if why == "forum":
             header = re.match(r"(作者|標題|标题)\s*(.+)", text)

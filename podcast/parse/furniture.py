@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from podcast.hanzi import to_simplified
+
 _DATE = r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
 _TIME = r"(?:\d{1,2}:\d{2}(?::\d{2})?)"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -250,9 +252,14 @@ def furniture(line: str) -> str | None:
     >>> furniture("李老师说：纠结有日子了") is None, furniture("GROSS: Welcome to FRESH AIR.") is None
     (True, True)
     """
-    text = line.strip()
-    if not text:
+    written = line.strip()
+    if not written:
         return None
+    plain = to_simplified(written)  # a rule written in simplified characters reads either script
+    return _furniture(written) or (_furniture(plain) if plain != written else None)
+
+
+def _furniture(text: str) -> str | None:
     if _menu_line(text):
         return "share bar"
     if _ANCHORED.fullmatch(text) is None:
@@ -273,10 +280,11 @@ def tail_start(line: str) -> str | None:
     >>> tail_start("【相关】"), tail_start("发表回复"), tail_start("相关的讨论很多")
     ('related posts', 'comments', None)
     """
-    text = line.strip()
-    for why, pattern in _TAILS:
-        if pattern.fullmatch(text):
-            return why
+    written = line.strip()
+    for text in dict.fromkeys((written, to_simplified(written))):
+        for why, pattern in _TAILS:
+            if pattern.fullmatch(text):
+                return why
     return None
 
 

@@ -8,9 +8,10 @@ what a line's label is, what kind of label it is, and how sure the form is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from podcast.hanzi import to_simplified
 from podcast.parse.blocks import Line
 from podcast.parse.narration import is_direction, whole_direction
 
@@ -240,7 +241,13 @@ def find_label_end(text: str) -> int | None:
 
 
 def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
-    """The marker at the start of ``line``, if it has one.
+    """The marker at the start of ``line``, if it has one. The rules read the line in
+    simplified characters (``【江州電視臺記者】`` is ``【江州电视台记者】``); the marker keeps
+    the line's own.
+
+    >>> m = find_marker(Line("【江州電視臺記者】今年有沒有新提案？"))
+    >>> m.kind, m.name, m.rest
+    ('speaker', '江州電視臺記者', '今年有沒有新提案？')
 
     >>> find_marker(Line("李老师说：纠结有日子了")).name
     '李老师'
@@ -251,6 +258,27 @@ def find_marker(line: Line, next_line: str | None = None) -> Marker | None:
     ('TERRY GROSS', 'TERRY GROSS, HOST', 'Welcome.', True)
     >>> find_marker(Line("立委按：这是按语")).kind
     'note'
+    """
+    plain = to_simplified(line.text)
+    if plain == line.text:
+        return _find_marker(line, next_line)
+    bold = to_simplified(line.bold) if line.bold else line.bold
+    marker = _find_marker(Line(plain, bold, line.italic), to_simplified(next_line) if next_line else next_line)
+    if marker is None:
+        return None
+
+    def written(part: str) -> str:
+        at = plain.find(part) if part else -1
+        return line.text[at : at + len(part)] if at >= 0 else part
+
+    return replace(marker, label=written(marker.label), name=written(marker.name), rest=written(marker.rest))
+
+
+def _find_marker(line: Line, next_line: str | None = None) -> Marker | None:
+    """The marker at the start of ``line`` (in simplified characters).
+
+    >>> find_marker(Line("李老师说：纠结有日子了")).name
+    '李老师'
     """
     text = strip_timestamp(line.text.strip())
     bold = line.bold
@@ -379,7 +407,7 @@ def classify(label: str, rest: str, *, strong: bool, require_speaker: bool = Fal
     core = bracketed.group("inner") if bracketed else label
     core = _SPACED_HANZI.sub("", core)  # "主 办", "高　岚": spaced to line up in the page
     core = core.strip("《》")  # "《報導者》（以下簡稱報）": the publication asks
-    key = core.lower()
+    key = to_simplified(core.lower())  # the label sets are written in simplified characters
     if not require_speaker:
         if key in META_LABELS:
             return Marker("meta", label, META_LABELS[key], rest, strong)
@@ -425,18 +453,19 @@ def person_name(text: str) -> str | None:
     ('李老师', '白硕', '我', None)
     >>> person_name("PRESIDENT DONALD TRUMP"), person_name("Q"), person_name("Why This Matters")
     ('PRESIDENT DONALD TRUMP', 'Q', None)
-    >>> person_name("TERRY GROSS, HOST"), person_name("10")
-    ('TERRY GROSS', None)
+    >>> person_name("TERRY GROSS, HOST"), person_name("10"), person_name("陳行長說"), person_name("問題是")
+    ('TERRY GROSS', None, '陳行長', None)
     """
     text = text.strip()
-    if not text or text.lower() in NOT_NAMES:
+    plain = to_simplified(text)  # the word lists are simplified; the name keeps its characters
+    if not text or plain.lower() in NOT_NAMES:
         return None
     if _HANZI_NAME.match(text):
-        verb = _SPEECH_VERB.search(text)
+        verb = _SPEECH_VERB.search(plain)
         if verb and verb.start() > 0:
-            text = text[: verb.start()]
+            text, plain = text[: verb.start()], plain[: verb.start()]
         foreign = any(dot in text for dot in "·•・‧")  # "文都·陶": a transliterated name, any characters
-        if text in NOT_NAMES or (not foreign and any(ch in _PHRASE_CHARS for ch in text[1:])):
+        if plain in NOT_NAMES or (not foreign and any(ch in _PHRASE_CHARS for ch in plain[1:])):
             return None
         if len(_strip_honorific(text)) > 6 and not (len(text) <= 12 and _OFFICIAL.search(text)):
             return None

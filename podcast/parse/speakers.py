@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+from podcast.hanzi import to_simplified
 from podcast.parse.markers import HONORIFICS
 
 ENGLISH_TITLES = {
@@ -24,8 +25,8 @@ def core(name: str) -> str:
     """A Chinese name without its honorific or 老/小 prefix; an English name upper-cased
     without titles.
 
-    >>> core("白老师"), core("白硕老师"), core("老白"), core("President Donald Trump")
-    ('白', '白硕', '白', 'DONALD TRUMP')
+    >>> core("白老师"), core("白碩老師"), core("老白"), core("President Donald Trump")
+    ('白', '白碩', '白', 'DONALD TRUMP')
     """
     if name.isascii():
         words = name.upper().replace(",", " ").split()
@@ -33,8 +34,9 @@ def core(name: str) -> str:
         while len(words) > 1 and words[0] in ENGLISH_TITLES and any(w.isalpha() and len(w) > 1 for w in words[1:]):
             words = words[1:]
         return " ".join(words)
+    plain = to_simplified(name)  # 白碩老師 has the honorific 老师 too
     for suffix in HONORIFICS:
-        if name.endswith(suffix) and len(name) > len(suffix):
+        if plain.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     if len(name) == 2 and name[0] in "老小阿":
         return name[1]

@@ -10,9 +10,11 @@ repeats.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
+from podcast.hanzi import localize, to_simplified
 from podcast.keywords import STOPWORDS_EN, tokenize, topics
 from podcast.parse.markers import ROLE_LABELS
 
@@ -122,8 +124,9 @@ def best_headline(candidates: Iterable[str], body: str, *, threshold: float = 1.
 
 
 def _body_words(body: str) -> str:
-    """The body as the scorer searches it: lower-cased, without spaces."""
-    return re.sub(r"\s+", "", body.lower())
+    """The body as the scorer searches it: lower-cased, without spaces, in simplified
+    characters (as the headline's words are)."""
+    return re.sub(r"\s+", "", to_simplified(body.lower()))
 
 
 def _tokens(text: str) -> set[str]:
@@ -161,7 +164,9 @@ def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     """A title made from the post when it has none: who talks about what.
 
     >>> derive(["李老师", "白老师"], ["压缩的是函数不是文本。压缩的对象是函数。"], "zh")
-    '李老师和白老师谈压缩'
+    '李老师和白老师谈函数'
+    >>> derive(["李白", "杜甫"], ["長安的酒好。長安的詩人多。"], "zh-Hant")
+    '李白和杜甫談長安'
     >>> derive(["Ada", "Bob"], ["Mules are stubborn. Mules learn fast."], "en")
     'Ada and Bob on mules'
     """
@@ -170,10 +175,11 @@ def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     zh = language.lower().startswith("zh")
     people = [s for s in speakers if s not in ROLE_LABELS and not re.search(r"\d", s)][:2]
     if zh:
-        who = "和".join(people)
+        say = functools.partial(localize, language=language)  # 谈 or 談, as the post writes
+        who = say("和").join(people)
         if who and topic:
-            return f"{who}谈{topic}"
-        return who + "的对话" if who else (f"关于{topic}的对话" if topic else "一段对话")
+            return f"{who}{say('谈')}{topic}"
+        return who + say("的对话") if who else (f"{say('关于')}{topic}{say('的对话')}" if topic else say("一段对话"))
     who = " and ".join(people)
     if who and topic:
         return f"{who} on {topic}"

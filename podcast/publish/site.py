@@ -7,13 +7,14 @@ Links are relative, so the folder works wherever it is served.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from podcast import fsutil
 from podcast.config import Show
+from podcast.hanzi import localize, page_language
 from podcast.publish.feed import Item
 from podcast.render.transcript import Cue, parse_vtt
 
@@ -73,11 +74,17 @@ def _cues(folder: Path, name: str | None) -> list[Cue]:
         return []
 
 
+def _say(lang: str) -> Callable[[str], str]:
+    """The page's own words in its language's characters (``章节`` → ``章節`` for zh-Hant)."""
+    return lambda text: localize(text, lang)
+
+
 def write_site(show: Show, output_root: Path, items: Sequence[Item], feed_url: str) -> Path:
     """Write ``index.html`` and ``episodes/<slug>/index.html``; return the index."""
     environment = _environment()
     zh = show.language.lower().startswith("zh")
-    common = {"show": show, "zh": zh, "lang": "zh-CN" if zh else show.language, "feed_url": feed_url}
+    lang = page_language("zh" if show.language.lower() in ("zh", "zh-cn") else show.language)
+    common = {"show": show, "zh": zh, "lang": lang, "feed_url": feed_url, "say": _say(lang)}
     ordered = sorted(items, key=lambda i: (i.episode.date or i.episode.rendered, i.episode.slug), reverse=True)
     index = output_root / "index.html"
     fsutil.write_text(index, environment.get_template("index.html").render(items=ordered, root="", **common))
@@ -85,11 +92,12 @@ def write_site(show: Show, output_root: Path, items: Sequence[Item], feed_url: s
     for item in ordered:
         folder = output_root / "episodes" / item.episode.slug
         episode_zh = item.episode.language.lower().startswith("zh")
+        episode_lang = page_language(item.episode.language)
         html = page.render(
             e=item.episode,
             cues=_cues(folder, item.episode.files.get("vtt")),
             root="../../",
-            **{**common, "zh": episode_zh, "lang": "zh-CN" if episode_zh else item.episode.language},
+            **{**common, "zh": episode_zh, "lang": episode_lang, "say": _say(episode_lang)},
         )
         fsutil.write_text(folder / "index.html", html)
     return index

@@ -31,6 +31,7 @@ from podcast import fsutil
 from podcast.audio import ffmpeg
 from podcast.config import Show
 from podcast.errors import AudioError, ConfigError, UnknownNameError
+from podcast.hanzi import localize, page_language
 from podcast.model import Chapter, Episode, Post, Script, Segment
 from podcast.pacing import GAP_BEFORE_OUTRO, GAP_BETWEEN_SEGMENTS, overhead_seconds
 from podcast.profiles import VoiceProfile, VoiceSet, load_voice_set
@@ -196,7 +197,7 @@ def render(
         wav.unlink()
         report("writing", 0, 1)
         duration = loudness.duration or decoded_duration(stage / FILES["audio"])
-        chapters = _chapters(script.segments, spans, duration)
+        chapters = _chapters(script.segments, spans, duration, script.language)
         episode_date = script.date or (previous.date if previous else None)
         if episode_date is None:
             episode_date = dt.datetime.now(dt.UTC).date().isoformat()
@@ -216,7 +217,7 @@ def render(
             "image/jpeg",
         )
         cues = _cues(script.segments, spoken, spans, duration)
-        fsutil.write_text(stage / FILES["vtt"], to_vtt(cues))
+        fsutil.write_text(stage / FILES["vtt"], to_vtt(cues, page_language(script.language)))
         fsutil.write_text(stage / FILES["srt"], to_srt(cues))
         fsutil.write_text(stage / FILES["chapters"], to_chapters_json(chapters, title=script.title))
         fsutil.write_text(stage / FILES["script"], to_markdown(script))
@@ -468,34 +469,35 @@ def decoded_duration(path: Path) -> float:
     return len(ffmpeg.decode_file(str(path), sample_rate=8000)) / 8000
 
 
-def _chapters(segments: Sequence[Segment], spans: Sequence[tuple[int, int]], duration: float) -> list[Chapter]:
+def _chapters(
+    segments: Sequence[Segment], spans: Sequence[tuple[int, int]], duration: float, language: str
+) -> list[Chapter]:
     """One chapter per segment; each runs until the next begins (the first from 0, the
     last to the end), so they tile the episode without gaps or overlaps."""
     chapters: list[Chapter] = []
     for index, (segment, (start, _)) in enumerate(zip(segments, spans, strict=True)):
         begin = 0.0 if index == 0 else start / SAMPLE_RATE
         end = spans[index + 1][0] / SAMPLE_RATE if index + 1 < len(spans) else duration
-        chapters.append(Chapter(round(begin, 3), round(min(end, duration), 3), chapter_title(segment)))
+        chapters.append(Chapter(round(begin, 3), round(min(end, duration), 3), chapter_title(segment, language)))
     return chapters
 
 
-def chapter_title(segment: Segment) -> str:
-    """What a podcast app lists for a segment.
+def chapter_title(segment: Segment, language: str = "zh") -> str:
+    """What a podcast app lists for a segment, in the post's characters.
 
     >>> chapter_title(Segment("turn", "李老师", "李老师说：纠结有日子了，今天算是搞明白了，关于无损压缩的问题。"))
     '李老师：纠结有日子了，今天算是搞明白了，关于无损…'
-    >>> chapter_title(Segment("intro", "小雅", "我是数字秘书小雅。"))
-    '开场'
+    >>> chapter_title(Segment("intro", "小雅", "我是小雅。")), chapter_title(Segment("outro", "小雅", "見。"), "zh-TW")
+    ('开场', '結束語')
+    >>> chapter_title(Segment("turn", "陳行長", "陳行長說：對，這個習慣是在重慶養成的。"), "zh-Hant")
+    '陳行長：對，這個習慣是在重慶養成的。'
     """
     zh = any("\u3400" <= ch <= "\u9fff" for ch in segment.text)
     if segment.role == "intro":
-        return "开场" if zh else "Intro"
+        return localize("开场", language) if zh else "Intro"
     if segment.role == "outro":
-        return "结束语" if zh else "Sign-off"
-    text = segment.text
-    for marker in (f"{segment.speaker}说：", f"{segment.speaker}: "):
-        if text.startswith(marker):
-            text = text[len(marker) :]
+        return localize("结束语", language) if zh else "Sign-off"
+    text = split_attribution(segment.text, segment.speaker)[1]
     limit = 20 if zh else 48
     short = text
     if len(text) > limit:

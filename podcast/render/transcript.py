@@ -41,8 +41,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "→")
 
 
-def to_vtt(cues: Sequence[Cue]) -> str:
-    """WebVTT with ``<v Speaker>`` voice spans (the format Podcasting 2.0 recommends).
+def to_vtt(cues: Sequence[Cue], language: str | None = None) -> str:
+    """WebVTT with ``<v Speaker>`` voice spans (the format Podcasting 2.0 recommends), its
+    ``language`` (a BCP 47 tag) in a ``Language:`` header line as players read it.
 
     >>> print(to_vtt([Cue(0.5, 2.0, "李老师", "压缩的是函数 <不是> 文本")]))
     WEBVTT
@@ -52,7 +53,7 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     <v 李老师>压缩的是函数 &lt;不是&gt; 文本</v>
     <BLANKLINE>
     """
-    lines = ["WEBVTT", ""]
+    lines = ["WEBVTT", *([f"Language: {language}"] if language else []), ""]
     for number, cue in enumerate(cues, 1):
         speaker = _escape(cue.speaker).replace(">", "")
         lines += [
@@ -114,7 +115,7 @@ _CUE = re.compile(
 def parse_vtt(text: str) -> list[Cue]:
     """Read back the cues of a WebVTT file written by ``to_vtt``.
 
-    >>> parse_vtt(to_vtt([Cue(0.5, 2.0, "李老师", "压缩 &lt;是&gt; 函数")]))
+    >>> parse_vtt(to_vtt([Cue(0.5, 2.0, "李老师", "压缩 &lt;是&gt; 函数")], "zh-Hant"))
     [Cue(start=0.5, end=2.0, speaker='李老师', text='压缩 &lt;是&gt; 函数')]
     """
     cues = []

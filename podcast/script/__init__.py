@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from podcast import registry
 from podcast.config import Framing, Show
 from podcast.errors import ScriptError
+from podcast.hanzi import is_traditional_tag, localize
 from podcast.model import Post, Script, Segment
 from podcast.pacing import overhead_seconds
 from podcast.profiles import VoiceSet
@@ -69,8 +70,16 @@ def load_summarizer(name: str) -> Summarizer:
 
 
 def framing_for(post: Post, show: Show) -> Framing:
-    """The show's framing for the post's language (``[broadcast]`` or ``[broadcast.en]``)."""
-    return show.framing if post.language.lower().startswith("zh") else show.framing_en
+    """The show's framing for the post's language: ``[broadcast]``, ``[broadcast.en]``, or
+    for a traditional post ``[broadcast.zh-Hant]``, else ``[broadcast]`` written in
+    traditional characters (``我是數字祕書小雅，今天播報《…》``)."""
+    if not post.language.lower().startswith("zh"):
+        return show.framing_en
+    if not is_traditional_tag(post.language):
+        return show.framing
+    if show.framing_hant is not None:
+        return show.framing_hant
+    return show.framing.localized(post.language)
 
 
 _ZH_NUMBERS = "零一两三四五六七八九十"
@@ -82,12 +91,12 @@ def minutes_words(seconds: float, language: str) -> str:
 
     >>> minutes_words(58, "zh"), minutes_words(120, "zh"), minutes_words(300, "zh"), minutes_words(900, "zh")
     ('一分钟', '两分钟', '五分钟', '15分钟')
-    >>> minutes_words(60, "en"), minutes_words(151, "en")
-    ('one minute', 'three minutes')
+    >>> minutes_words(120, "zh-Hant"), minutes_words(60, "en"), minutes_words(151, "en")
+    ('兩分鐘', 'one minute', 'three minutes')
     """
     minutes = max(1, math.floor(seconds / 60 + 0.5))
     if language.lower().startswith("zh"):
-        return f"{_ZH_NUMBERS[minutes] if minutes <= 10 else minutes}分钟"
+        return localize(f"{_ZH_NUMBERS[minutes] if minutes <= 10 else minutes}分钟", language)
     word = _EN_NUMBERS[minutes] if minutes <= 10 else str(minutes)
     return f"{word} minute{'s' if minutes > 1 else ''}"
 
@@ -189,7 +198,7 @@ def write_script(
                 Segment("bridge", framing.host, in_own_voice(turn.text, post.author, language), voices.narrator)
             )
         else:
-            text = attribution(framing.attribution, turn.speaker) + turn.text
+            text = attribution(framing.attribution, turn.speaker, language) + turn.text
             body.append(Segment("turn", turn.speaker, text, assigned.get(turn.speaker)))
     body_used = sum(speech_units(s.text, language) for s in body)
     # The outro says the episode's real length: a post shorter than the target is not padded.

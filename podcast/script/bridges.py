@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from podcast.hanzi import localize
 from podcast.keywords import topics
 from podcast.model import Post, Turn
 from podcast.script.text import clean_for_speech, split_sentences
@@ -52,11 +53,12 @@ def direction_line(turn: Turn, language: str) -> str | None:
     subject = turn.subject or ""
     if language.lower().startswith("zh"):
         if re.fullmatch(r"[\u3400-\u9fff]{1,2}", text):  # （笑）
-            text = {"笑": "笑了", "哭": "哭了", "叹气": "叹了口气", "嘆氣": "嘆了口氣"}.get(text, text)
+            said = {"笑": "笑了", "哭": "哭了", "叹气": "叹了口气", "嘆氣": "嘆了口氣"}.get(text)
+            text = localize(said, language) if said else text
         if subject and text.startswith(subject):
             subject = ""
         if text.endswith("地"):
-            return f"{subject}{text}开口。" if subject else None
+            return f"{subject}{text}{localize('开口', language)}。" if subject else None
         return clean_for_speech(f"{subject}{text}。", language)
     if _LAUGH.match(text):
         return f"{subject} laughs." if subject else "They laugh."
@@ -72,7 +74,7 @@ _FIRST_PERSON_ZH = re.compile(r"[我咱]|本人|笔者|筆者")
 _FIRST_PERSON_EN = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|we|our|us)\b")
 
 
-OWN_VOICE = re.compile(r"^[^：:。！？!?]{1,40}?(?:写道：| writes: )")
+OWN_VOICE = re.compile(r"^[^：:。！？!?]{1,40}?(?:写道：|寫道：| writes: )")
 """How ``in_own_voice`` starts what it attributes."""
 
 
@@ -86,7 +88,7 @@ def in_own_voice(text: str, author: str | None, language: str) -> str:
     'The author writes: I met him in Kyoto.'
     """
     if language.lower().startswith("zh"):
-        return f"{author or '作者'}写道：{text}" if _FIRST_PERSON_ZH.search(text) else text
+        return localize(f"{author or '作者'}写道：", language) + text if _FIRST_PERSON_ZH.search(text) else text
     return f"{author or 'The author'} writes: {text}" if _FIRST_PERSON_EN.search(text) else text
 
 
@@ -129,11 +131,15 @@ def transition(cut: Sequence[str], kept: str, language: str) -> str | None:
 
     >>> transition(["写诗要靠灵感吗？", "写诗是手艺。写诗要练。"], "我们聊了喝酒。", "zh")
     '中间还聊到了写诗。'
+    >>> transition(["寫詩要靠靈感嗎？", "寫詩是手藝。寫詩要練。"], "", "zh-Hant")
+    '中間還聊到了寫詩。'
     """
     topic = next((w for w in topics(cut, language) if w.lower() not in kept.lower()), None)
     if topic is None:
         return None
-    return f"中间还聊到了{topic}。" if language.lower().startswith("zh") else f"They also talk about {topic}."
+    if language.lower().startswith("zh"):
+        return f"{localize('中间还聊到了', language)}{topic}。"
+    return f"They also talk about {topic}."
 
 
 def _joined(sentences: Sequence[str], language: str) -> str:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from podcast.hanzi import to_simplified
 from podcast.keywords import tokenize
 from podcast.model import Post, Segment, Turn
 from podcast.script.bridges import OWN_VOICE, direction_line
@@ -226,15 +227,18 @@ def _link(found: list[Unit]) -> list[Unit]:
         return after[0] if after else None
 
     needs: list[list[tuple[int, Dependency]]] = [[] for _ in found]
+    # The cues are read in simplified characters: 這/这, 對/对, 確實/确实 are the same cue.
+    texts = [to_simplified(u.text) for u in found]
     for i, unit in enumerate(found):
         first, last = turn_of[unit.turn]
+        text = texts[i]
         if unit.kind == "direction":
             following = next_turn(unit.turn)
             if following is not None:
                 needs[i].append((turn_of[following][0], "introduces"))
             continue
         before = previous_turn(unit.turn)
-        if i > first and (_BACK.match(unit.text) or _NEXT_ITEM.match(unit.text) or unit.text[:1].islower()):
+        if i > first and (_BACK.match(text) or _NEXT_ITEM.match(text) or text[:1].islower()):
             needs[i].append((i - 1, "refers back"))  # "…; they have plenty." goes on from before
         if i == first and before is not None:
             # What a reply or a reaction answers is the turn before: its claim (the first
@@ -242,16 +246,16 @@ def _link(found: list[Unit]) -> list[Unit]:
             claim, antecedent = turn_of[before]
             other = found[antecedent].speaker != unit.speaker
             if (
-                _REPLY.match(unit.text)
-                or (_BACK.match(unit.text) and unit.kind == "speech")
-                or (_CLARIFY.match(unit.text) and unit.cost <= REACTION_UNITS)
+                _REPLY.match(text)
+                or (_BACK.match(text) and unit.kind == "speech")
+                or (_CLARIFY.match(text) and unit.cost <= REACTION_UNITS)
             ):
                 needs[i] += [(claim, "replies"), (antecedent, "replies")]
-            elif other and _QUESTION.search(found[antecedent].text):
+            elif other and _QUESTION.search(texts[antecedent]):
                 needs[i].append((antecedent, "answers"))
-            elif other and unit.cost <= REACTION_UNITS and _REACTION.search(unit.text):
+            elif other and unit.cost <= REACTION_UNITS and _REACTION.search(text):
                 needs[i] += [(claim, "reacts"), (antecedent, "reacts")]
-        if _QUESTION.search(unit.text) and unit.kind == "speech":
+        if _QUESTION.search(text) and unit.kind == "speech":
             # A question is kept with its answer: the next sentence of the same turn when the
             # speaker answers it, else the first of the next turn.
             if i < last:

@@ -33,7 +33,7 @@ class Budget:
 
     def attribution_units(self, speaker: str) -> float:
         """Units the attribution of ``speaker`` costs."""
-        return speech_units(attribution(self.attribution, speaker), self.language)
+        return speech_units(attribution(self.attribution, speaker, self.language), self.language)
 
 
 @runtime_checkable

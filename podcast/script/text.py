@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from podcast.hanzi import localize, remove_matches
+
 _HANZI = r"\u3400-\u9fff\uf900-\ufaff"
 _CLOSERS = "”’」』）)】]》\"'"
 _ZH_END = re.compile(rf"([。！？!?；;…]+|\.{{3,}})([{re.escape(_CLOSERS)}]*)")
@@ -87,8 +89,8 @@ def clean_for_speech(sentence: str, language: str = "zh") -> str:
     text = _HASHTAG.sub(r"\1", text)
     text = _REPEATED_MARK.sub(r"\1", text)
     text = _LEADING_DASH.sub("", text)
-    text = _SEE_ALSO.sub("", text)
-    text = _STAGE.sub("", text)
+    text = remove_matches(_SEE_ALSO, text)
+    text = remove_matches(_STAGE, text)
     text = _EMOTICON.sub("", text)
     text = _MD_MARKS.sub("", text)
     text = _ENUMERATOR.sub("", text)
@@ -107,7 +109,7 @@ def clean_for_speech(sentence: str, language: str = "zh") -> str:
 _TONED = "[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*|[a-zü]+[1-5]"
 _PINYIN_NOTE = re.compile(rf"(?<=[{_HANZI}])[（(]\s*(?:{_TONED})(?:\s+(?:{_TONED}))*\s*[)）]")
 _MENTION = re.compile(r"(?<![\w.])@[\w\u3400-\u9fff]{1,20}\s*")
-_HASHTAG = re.compile(r"#([^#\s]{1,20})#|(?<![\w&])#(?=[A-Za-z\u3400-\u9fff])")
+_HASHTAG = re.compile(r"#([^#\s]{1,20})#|(?<![\w&])#(?=[A-Za-z\u3400-\u9fff])|(?<=\w)#(?!\w)")
 _REPEATED_MARK = re.compile(r"([？?！!])[？?！!]+")
 _LEADING_DASH = re.compile(r"^\s*(?:——|--+|—|–|-(?=\s))\s*")
 _INLINE_ENUMERATOR = re.compile(rf"([,，:：;；])\s*\d{{1,2}}[.、]\s*(?=[{_HANZI}])")
@@ -179,30 +181,29 @@ def join_sentences(sentences: list[str], language: str = "zh") -> str:
     return ("" if zh else " ").join(out)
 
 
-# A role said as a label on the page (``问：``, ``Q:``) is said in full.
-_SPOKEN_ROLES = {"问": "提问", "問": "提問", "答": "回答", "Q": "Question", "A": "Answer"}
+# A role said as a label on the page (``问：``, ``Q:``) is said in full, in the post's language.
+_SPOKEN_ROLES_ZH = {"问": "提问", "問": "提問", "答": "回答", "Q": "提问", "A": "回答"}
+_SPOKEN_ROLES_EN = {"问": "Question", "問": "Question", "答": "Answer", "Q": "Question", "A": "Answer"}
 # The post's "I" is its author: said by the host, "我说" would be the host speaking.
 _NARRATOR = {"我": "作者", "I": "the author", "Me": "the author"}
 
 
-def attribution(template: str, speaker: str) -> str:
+def attribution(template: str, speaker: str, language: str = "zh") -> str:
     """How a retold turn of ``speaker`` starts: ``template`` with the speaker's name, a role
-    said in full.
+    said in full in the post's ``language``.
 
-    >>> attribution("{speaker}说：", "李老师"), attribution("{speaker}说：", "问"), attribution("{speaker}: ", "Q")
+    >>> attribution("{speaker}说：", "李老师"), attribution("{speaker}说：", "Q"), attribution("{speaker}: ", "Q", "en")
     ('李老师说：', '提问：', 'Question: ')
-    >>> attribution("{speaker}说：", "我")
-    '作者说：'
+    >>> attribution("{speaker}說：", "我", "zh-Hant"), attribution("{speaker}說：", "問", "zh-Hant")
+    ('作者說：', '提問：')
     """
     if speaker in _NARRATOR:
         return template.format(speaker=_NARRATOR[speaker])
-    role = _SPOKEN_ROLES.get(speaker)
+    zh = language.lower().startswith("zh")
+    role = (_SPOKEN_ROLES_ZH if zh else _SPOKEN_ROLES_EN).get(speaker)
     if role is None:
         return template.format(speaker=speaker)
-    return f"{role}：" if _HANZI_RE.search(role) else f"{role}: "
-
-
-_HANZI_RE = re.compile(f"[{_HANZI}]")
+    return f"{localize(role, language)}：" if zh else f"{role}: "
 
 
 def split_attribution(text: str, speaker: str) -> tuple[str, str]:
@@ -217,7 +218,11 @@ def split_attribution(text: str, speaker: str) -> tuple[str, str]:
     ('', '压缩的是函数。')
     """
     match = re.match(r"^([^：:。！？!?\n]{1,40}?[：:]\s*)(\S.*)$", text, re.DOTALL)
-    spoken = (speaker, _SPOKEN_ROLES.get(speaker, speaker), _NARRATOR.get(speaker, speaker))
+    spoken = (
+        speaker,
+        _NARRATOR.get(speaker, speaker),
+        *(r.get(speaker, speaker) for r in (_SPOKEN_ROLES_ZH, _SPOKEN_ROLES_EN)),
+    )
     if match is None or not any(name in match.group(1) for name in spoken):
         return "", text
     return match.group(1), match.group(2)

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Literal
 
 from podcast.errors import ConfigError
+from podcast.hanzi import to_simplified
 
-NORMALIZER_REVISION = 1
+NORMALIZER_REVISION = 2
 """Bumped whenever normalization changes what engines are sent (it is in every cache key)."""
 
 __all__ = [
@@ -288,8 +289,10 @@ _WIDTH[0x3007] = ord("零")  # 〇 crashes some front ends; it is read 零 anywa
 
 
 def _prepare(text: str) -> str:
-    """Width, compatibility forms and whitespace, before any rule looks at the text."""
-    text = text.translate(_WIDTH)
+    """Width, compatibility forms, simplified characters (the voices' readings and these
+    rules are simplified Mandarin; a traditional post keeps its own characters everywhere
+    else) and whitespace, before any rule looks at the text."""
+    text = to_simplified(text.translate(_WIDTH))
     # CJK compatibility ideographs (U+F900–U+FAFF) have unified twins the voice knows.
     text = re.sub(
         "[\uf900-\ufaff\U0002f800-\U0002fa1f]",
@@ -1235,6 +1238,9 @@ class Lexicon:
     """Word or phrase (lower case, single spaces) → hanzi reading."""
     spell: frozenset[str] = frozenset()
     """Lower-case words spoken letter by letter like an all-caps acronym (``ntp``)."""
+    pinyin: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Hanzi word (simplified) → its syllables (``yin2 hang2``), one per character: how the
+    offline voice reads it, whatever its dictionary says."""
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s entries added; ``other`` wins on a clash."""
@@ -1242,7 +1248,7 @@ class Lexicon:
         readings.update(other.readings)
         spell = (self.spell - frozenset(other.readings)) | other.spell
         kept = {k: v for k, v in readings.items() if k not in other.spell}
-        return Lexicon(readings=kept, spell=spell)
+        return Lexicon(readings=kept, spell=spell, pinyin={**self.pinyin, **other.pinyin})
 
     def digest(self) -> str:
         """A short content hash: part of every cache key, so a new reading re-synthesizes.
@@ -1250,7 +1256,10 @@ class Lexicon:
         >>> Lexicon({"a": "诶"}).digest() == Lexicon({"a": "诶"}).digest()
         True
         """
-        material = json.dumps([sorted(self.readings.items()), sorted(self.spell)], ensure_ascii=False)
+        parts: list[object] = [sorted(self.readings.items()), sorted(self.spell)]
+        if self.pinyin:
+            parts.append(sorted(self.pinyin.items()))
+        material = json.dumps(parts, ensure_ascii=False)
         return hashlib.sha256(material.encode("utf-8")).hexdigest()[:12]
 
     def reading(self, word: str) -> str | None:
@@ -1287,20 +1296,23 @@ _KEY_OK = re.compile(rf"[{_LAT}0-9][{_LAT}0-9 '’.\-+&#/]*")
 def parse_lexicon(text: str, source: str = "<lexicon>") -> Lexicon:
     """Read a lexicon from TOML text; ``source`` names the file in error messages.
 
-    The file has two tables: ``[readings]`` maps a word or phrase to a hanzi reading,
-    and ``[spell]`` has ``words``, a list of words spoken letter by letter.
+    The file has three tables: ``[readings]`` maps a word or phrase to a hanzi reading,
+    ``[spell]`` has ``words``, a list of words spoken letter by letter, and ``[pinyin]`` maps
+    a hanzi word (either script) to its syllables with tone numbers, one per character.
 
-    >>> lex = parse_lexicon('[readings]\\n"Open AI" = "欧喷诶爱"\\n[spell]\\nwords = ["ntp"]')
-    >>> lex.reading("open ai"), "ntp" in lex.spell
-    ('欧喷诶爱', True)
+    >>> lex = parse_lexicon('[readings]\\n"Open AI"="欧喷诶爱"\\n[spell]\\nwords=["ntp"]\\n[pinyin]\\n"垃圾"="le4 se4"')
+    >>> lex.reading("open ai"), "ntp" in lex.spell, lex.pinyin["垃圾"]
+    ('欧喷诶爱', True, ('le4', 'se4'))
     """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
-    unknown = set(data) - {"readings", "spell"}
+    unknown = set(data) - {"readings", "spell", "pinyin"}
     if unknown:
-        raise ConfigError(f"{source}: unknown table {sorted(unknown)[0]!r}; a lexicon has only [readings] and [spell]")
+        raise ConfigError(
+            f"{source}: unknown table {sorted(unknown)[0]!r}; a lexicon has only [readings], [spell] and [pinyin]"
+        )
     readings_raw = data.get("readings", {})
     if not isinstance(readings_raw, dict):
         raise ConfigError(f"{source}: 'readings' must be a table of word = \"hanzi\"")
@@ -1331,7 +1343,28 @@ def parse_lexicon(text: str, source: str = "<lexicon>") -> Lexicon:
         if not isinstance(word, str) or not re.fullmatch(r"[A-Za-z]{1,10}", word):
             raise ConfigError(f"{source}: spell key 'words': {word!r} is not a word of 1–10 Latin letters")
         spell.add(word.lower())
-    return Lexicon(readings=readings, spell=frozenset(spell))
+    return Lexicon(readings=readings, spell=frozenset(spell), pinyin=_parse_pinyin(data.get("pinyin", {}), source))
+
+
+_SYLLABLE = re.compile(r"[a-zü]{1,6}[1-5]")
+
+
+def _parse_pinyin(table: object, source: str) -> dict[str, tuple[str, ...]]:
+    """The ``[pinyin]`` table: ``銀行 = "yin2 hang2"``, keyed by the simplified word."""
+    if not isinstance(table, dict):
+        raise ConfigError(f'{source}: [pinyin] must be a table of word = "syllables", e.g. 银行 = "yin2 hang2"')
+    found: dict[str, tuple[str, ...]] = {}
+    for word, value in table.items():
+        syllables = tuple(str(value).lower().replace("v", "ü").split()) if isinstance(value, str) else ()
+        if not _HANZI_ONLY.fullmatch(word) or len(word) > 12:
+            raise ConfigError(f"{source}: pinyin key {word!r}: a key must be a word of 1–12 hanzi")
+        if len(syllables) != len(word) or not all(_SYLLABLE.fullmatch(s) for s in syllables):
+            raise ConfigError(
+                f"{source}: pinyin key {word!r}: give one syllable with its tone number (1–5) per character, "
+                f'e.g. "yin2 hang2"; got {value!r}'
+            )
+        found[to_simplified(word)] = syllables
+    return found
 
 
 def _read_lexicon_file(path: Path) -> Lexicon:

@@ -126,7 +126,8 @@ class OfflineEngine:
         """How ``text`` will be cut into model calls at this prosody (loads the voice)."""
         self._check(text, prosody)
         model_rate = prosody.rate / prosody.pitch
-        return frontend.plan(text, self.model().lexicon, max_chunk_syllables(model_rate))
+        words = (self.lexicon or normalize.default_lexicon()).pinyin
+        return frontend.plan(text, self.model().lexicon, max_chunk_syllables(model_rate), words)
 
     def synthesize(self, text: str, prosody: Prosody) -> Audio:
         """Speak ``text`` as written in a script (Chinese with English words, or English

@@ -18,7 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-FRONTEND_REVISION = 1
+from podcast.hanzi import to_simplified
+from podcast.speech.offline.readings import is_erhua, run_syllables
+
+FRONTEND_REVISION = 2
 """Bumped whenever the same text would give different symbols; part of the engine version."""
 
 FIRST_VOICED, LAST_VOICED = 0x4E00, 0x9FA5
@@ -83,14 +86,6 @@ SYLLABLE_FALLBACKS: Mapping[str, str] = {
     "len": "lin",
 }
 """Interjection and rare readings the Baker tables lack → the nearest syllable they have."""
-
-_NUMERALS = frozenset("零〇一二三四五六七八九十两")
-# 一 keeps its first tone at the end of these words (统一, 第一, 之一 …).
-_YI_WORD_ENDS = frozenset("统唯万第专同划初单逐之合归均如") | _NUMERALS
-# X儿 where 儿 is a full syllable, not the erhua suffix (女儿, 婴儿, 混血儿 …).
-_ER_SYLLABLE_AFTER = frozenset("女婴幼孤健胎宠男患育妻侄孙鹿托血产运潮生少小")
-# 儿X words where 儿 starts a word (儿子, 儿童 …).
-_ER_WORD_START = frozenset("子童女孙科歌时媳戏化郎")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,106 +209,11 @@ def _is_dropped(char: str) -> bool:
     return not (is_voiced_hanzi(char) or char in PAUSES or char in SILENT_MARKS or char.isspace())
 
 
-def _tone(syllable: str) -> str:
-    return syllable[-1:]
-
-
-def _with_tone(syllable: str, tone: str) -> str:
-    return syllable[:-1] + tone
-
-
-def apply_tone_sandhi(chars: str, syllables: Sequence[str]) -> list[str]:
-    """The tones a speaker actually says for a run of hanzi, from their citation tones.
-
-    The Baker corpus labels tones as spoken (its first sentence, 卡尔普, is labelled
-    ``ka2 er2 pu3``), so the model expects them: 不 and 一 change before certain tones,
-    and a third tone before another third tone rises.
-
-    >>> apply_tone_sandhi("你好", ["ni3", "hao3"])
-    ['ni2', 'hao3']
-    >>> apply_tone_sandhi("展览馆", ["zhan3", "lan3", "guan3"])
-    ['zhan2', 'lan2', 'guan3']
-    >>> apply_tone_sandhi("不去", ["bu4", "qu4"])
-    ['bu2', 'qu4']
-    >>> apply_tone_sandhi("一天一次", ["yi1", "tian1", "yi1", "ci4"])
-    ['yi4', 'tian1', 'yi2', 'ci4']
-    >>> apply_tone_sandhi("第一次", ["di4", "yi1", "ci4"])
-    ['di4', 'yi1', 'ci4']
-    >>> apply_tone_sandhi("看一看", ["kan4", "yi1", "kan4"])
-    ['kan4', 'yi5', 'kan4']
-    >>> apply_tone_sandhi("一九八四", ["yi1", "jiu3", "ba1", "si4"])
-    ['yi1', 'jiu3', 'ba1', 'si4']
-    """
-    tones = list(syllables)
-    last = len(chars) - 1
-    for i, char in enumerate(chars):
-        if i == last or char not in "一不":
-            continue
-        prev_char = chars[i - 1] if i > 0 else ""
-        next_tone = _tone(tones[i + 1])
-        if prev_char and prev_char == chars[i + 1]:  # 看一看, 是不是: unstressed
-            tones[i] = _with_tone(tones[i], "5")
-        elif char == "不" and tones[i] == "bu4" and next_tone == "4":
-            tones[i] = "bu2"
-        elif char == "一" and tones[i] == "yi1" and prev_char not in _YI_WORD_ENDS and chars[i + 1] not in _NUMERALS:
-            if next_tone == "4":
-                tones[i] = "yi2"
-            elif next_tone in ("1", "2", "3"):
-                tones[i] = "yi4"
-    # Third-tone sandhi: in a run of third tones every one but the last rises. Real speech
-    # groups long runs by word; without a segmenter this is the reading that is never wrong
-    # for the common two- and three-syllable runs.
-    run_start = None
-    for i in range(len(tones) + 1):
-        third = i < len(tones) and _tone(tones[i]) == "3"
-        if third and run_start is None:
-            run_start = i
-        elif not third and run_start is not None:
-            for j in range(run_start, i - 1):
-                tones[j] = _with_tone(tones[j], "2")
-            run_start = None
-    return tones
-
-
-def is_erhua(chars: str, index: int, syllable: str) -> bool:
-    """Whether the 儿 at ``chars[index]`` is the erhua suffix (这儿, 一点儿, 事儿) rather than
-    a syllable of its own (女儿, 儿子). The Baker labels fold the suffix into the syllable
-    before it, spoken as a neutral ``er5`` with no boundary.
-
-    >>> [is_erhua(w, 1, "er2") for w in ("这儿", "事儿", "女儿")]
-    [True, True, False]
-    >>> is_erhua("儿子", 0, "er2"), is_erhua("小儿子", 1, "er2")
-    (False, False)
-    """
-    if chars[index] != "儿" or index == 0:
-        return False
-    if syllable == "er5":
-        return True
-    following = chars[index + 1] if index + 1 < len(chars) else ""
-    return chars[index - 1] not in _ER_SYLLABLE_AFTER and following not in _ER_WORD_START
-
-
-def run_syllables(chars: str) -> list[str]:
-    """TONE3 syllables (neutral tone 5) for a run of voiced hanzi, read as a whole so that
-    pypinyin's phrase dictionary picks the right reading of polyphones.
-
-    >>> run_syllables("银行行长")
-    ['yin2', 'hang2', 'hang2', 'zhang3']
-    >>> run_syllables("你好吗")
-    ['ni2', 'hao3', 'ma5']
-    """
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(chars, style=Style.TONE3, neutral_tone_with_five=True)
-    if len(syllables) != len(chars):  # never for voiced hanzi; per character if it happens
-        syllables = [lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True)[0] for c in chars]
-    return apply_tone_sandhi(chars, syllables)
-
-
-def _units(chars: str, lexicon: Lexicon, dropped: list[str]) -> list[_Unit]:
+def _units(chars: str, lexicon: Lexicon, dropped: list[str], words: Mapping[str, Sequence[str]]) -> list[_Unit]:
     units: list[_Unit] = []
-    for index, (char, syllable) in enumerate(zip(chars, run_syllables(chars), strict=True)):
-        if units and is_erhua(chars, index, syllable):
+    plain = to_simplified(chars)  # 兒 is the erhua 儿 too
+    for index, (char, syllable) in enumerate(zip(chars, run_syllables(chars, words), strict=True)):
+        if units and is_erhua(plain, index, syllable):
             units.append(_Unit(char, ERHUA))
             continue
         phones = lexicon.phones(syllable)
@@ -324,7 +224,7 @@ def _units(chars: str, lexicon: Lexicon, dropped: list[str]) -> list[_Unit]:
     return units
 
 
-def _scan(text: str, lexicon: Lexicon, dropped: list[str]) -> list[_Piece]:
+def _scan(text: str, lexicon: Lexicon, dropped: list[str], words: Mapping[str, Sequence[str]]) -> list[_Piece]:
     """Cut ``text`` into pieces at punctuation; every character lands in exactly one piece."""
     pieces: list[_Piece] = []
     piece = _Piece(0, 0)
@@ -335,7 +235,7 @@ def _scan(text: str, lexicon: Lexicon, dropped: list[str]) -> list[_Piece]:
             j = i
             while j < n and is_voiced_hanzi(text[j]):
                 j += 1
-            piece.units.extend(_units(text[i:j], lexicon, dropped))
+            piece.units.extend(_units(text[i:j], lexicon, dropped, words))
             i = j
         elif char in PAUSES:
             j, pause, sentence_end = i, 0.0, False
@@ -492,20 +392,26 @@ def balanced_groups(sizes: Sequence[int], limit: int) -> list[int]:
     return counts[::-1]
 
 
-def plan(text: str, lexicon: Lexicon, max_syllables: int = MAX_CHUNK_SYLLABLES) -> Plan:
+def plan(
+    text: str,
+    lexicon: Lexicon,
+    max_syllables: int = MAX_CHUNK_SYLLABLES,
+    words: Mapping[str, Sequence[str]] | None = None,
+) -> Plan:
     """Cut ``text`` into model calls of at most ``max_syllables`` syllables.
 
     Pieces end at punctuation. The pieces of one sentence are merged into as few chunks
     as fit, as even as possible (the model marks the comma between merged pieces itself,
     with the phrase boundary it was trained on); a sentence is never merged with the
     next, and a run with no punctuation is cut into near-equal parts. Characters the
-    voice cannot say are left out and listed in ``Plan.dropped``.
+    voice cannot say are left out and listed in ``Plan.dropped``. ``words``: readings of
+    hanzi words that override the dictionary (the show lexicon's ``[pinyin]``).
     """
     if max_syllables < MIN_CHUNK_SYLLABLES:
         raise ValueError(f"max_syllables must be at least {MIN_CHUNK_SYLLABLES}")
     dropped: list[str] = []
     pieces: list[_Piece] = []
-    for piece in _fold_silent(_scan(text, lexicon, dropped)):
+    for piece in _fold_silent(_scan(text, lexicon, dropped, words or {})):
         pieces.extend(_split_long(piece, text, max_syllables))
 
     sentences: list[list[_Piece]] = []
