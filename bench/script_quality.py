@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podcast.config import Show
+from podcast.hanzi import to_simplified
 from podcast.keywords import keyword_weights
 from podcast.model import Post
 from podcast.parse import read_post
@@ -45,14 +46,15 @@ def measure(path: Path, seconds: float) -> dict[str, object]:
     voices = load_voice_set("offline", post.language)
     script, plan = write_script(post, show=Show(), voices=voices, target_seconds=seconds)
     body = "\n".join(s.text for s in script.segments[1:-1])
+    plain = to_simplified(body).lower()  # key words are simplified, whichever script the post uses
     source_units = sum(speech_units(t.text, post.language) for t in post.turns if not t.direction)
     whole = source_units <= plan.body_units
     keywords = list(keyword_weights([t.text for t in post.turns if not t.direction], post.language, top=20))
-    kept = [k for k in keywords if k.lower() in body.lower()]
+    kept = [k for k in keywords if k.lower() in plain]
     # The summarizer optimises the TF-IDF weights above, so also score keywords it never
     # sees: TextRank's (a graph method over co-occurrence windows).
-    ranked = _textrank("\n".join(t.text for t in post.turns if not t.direction), post.language)
-    kept_ranked = [k for k in ranked if k.lower() in body.lower()]
+    ranked = _textrank(to_simplified("\n".join(t.text for t in post.turns if not t.direction)), post.language)
+    kept_ranked = [k for k in ranked if k.lower() in plain]
     substantial = _substantial(post)
     present = {s.speaker for s in script.segments if s.role == "turn"}
     leaks = sorted({m.group(0) for m in LEAKS.finditer(body)})
