@@ -18,7 +18,7 @@ test: $(STAMP) lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check podcast tests bench
-	$(BIN)/mypy podcast
+	$(BIN)/mypy podcast tests
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py

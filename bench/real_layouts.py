@@ -36,7 +36,7 @@ from podcast.parse.source import decode
 from podcast.parse.speakers import core
 from podcast.profiles import VoiceSet, load_voice_set
 from podcast.script import write_script
-from podcast.script.text import split_sentences
+from podcast.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "fixtures" / "real"

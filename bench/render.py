@@ -29,7 +29,7 @@ start = time.perf_counter()
 from pathlib import Path
 from podcast.config import load_show
 from podcast.parse import read_post
-from podcast.render import RenderOptions, render
+from podcast.pipeline import RenderOptions, render
 from podcast.speech.offline import OfflineEngine
 
 intervals = []

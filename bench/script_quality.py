@@ -31,7 +31,7 @@ from podcast.parse import read_post
 from podcast.profiles import load_voice_set
 from podcast.script import ExtractiveSummarizer, write_script
 from podcast.script.exchanges import coherence
-from podcast.script.text import speech_units
+from podcast.text import speech_units
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAKS = re.compile(

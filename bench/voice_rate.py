@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from podcast.profiles import builtin_dir, load_voice_set
-from podcast.script.text import speech_units
 from podcast.speech import load_engine, speak
 from podcast.speech.cache import SegmentCache
+from podcast.text import speech_units
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -75,10 +75,22 @@ def to_simplified(text: str) -> str:
     if converted == text:
         return text
     chars = list(converted)
+    traditional = _traditional_chars()
     for i, (before, after) in enumerate(zip(text, converted, strict=True)):
-        if before != after and _one(after, "t2s") != after:  # turned traditional: a bad entry
-            chars[i] = _one(before, "t2s")
+        if before != after and after in traditional:  # still (or newly) traditional
+            chars[i] = _settled(after if before in traditional else before)
     return "".join(chars)
+
+
+@lru_cache(maxsize=4096)
+def _settled(char: str) -> str:
+    """``char`` simplified until it no longer changes (the data maps 薴 → 苧 → 苎)."""
+    for _ in range(3):
+        simpler = _one(char, "t2s")
+        if simpler == char:
+            break
+        char = simpler
+    return char
 
 
 def remove_matches(pattern: re.Pattern[str], text: str) -> str:

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 from podcast.hanzi import to_simplified
+from podcast.text import is_chinese
 
 STOPWORDS_ZH = frozenset(
     """不是 就是 这个 那个 一个 我们 你们 他们 她们 它们 什么 怎么 为什么 因为 所以 如果 但是 可是
@@ -68,7 +69,7 @@ def tokenize(text: str, language: str) -> list[str]:
     ['burden', 'proof']
     """
     words: list[str]
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         jieba = _jieba()[0]
         words = [w.strip().lower() for w in jieba.lcut(to_simplified(text))]  # type: ignore[attr-defined]
     else:
@@ -99,7 +100,7 @@ def keyword_weights(texts: Sequence[str], language: str, top: int | None = None)
     if not tf:
         return {}
     weights: dict[str, float] = {}
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         # As jieba's extract_tags does: words missing from its table get the median IDF.
         _, idf_table, median = _jieba()
         for word, count in tf.items():
@@ -122,7 +123,8 @@ CHAT_WORDS = frozenset(
     什么 什麼 问题 問題 时候 時候 觉得 覺得 知道 就是 这个 這個 那个 那個 我们 我們 你们 你們 他们 他們
     一下 问个 谢谢 謝謝 大家 今天 现在 現在 一个 一個 可以 怎么 怎麼 为什么 為什麼 没有 沒有 东西 東西 事情
     确实 確實 真的 其实 其實 还是 還是 不是 然后 然後 所以 因为 因為 老师 老師 朋友 回来 回來 出来 出來 起来
-    起來 一点 一點 好像 感觉 感覺""".split()
+    起來 一点 一點 好像 感觉 感覺 地方 时间 時間 情况 情況 方面 部分 样子 樣子 意思 想法 办法 辦法 人家 大家 别人
+    別人 自己 结果 結果 原因 时候 事儿 事兒""".split()
 )
 
 
@@ -138,7 +140,7 @@ def topics(texts: Sequence[str], language: str) -> list[str]:
     ['geese']
     """
     joined = " ".join(texts)
-    zh = language.lower().startswith("zh")
+    zh = is_chinese(language)
     idf = _jieba()[1] if zh else {}
     plain = to_simplified(joined) if zh else joined  # the words are simplified; say the post's own
     found = []
@@ -154,9 +156,9 @@ def topics(texts: Sequence[str], language: str) -> list[str]:
             len(word) < 5
             or not word.isalpha()
             or word in _NOT_TOPICS_EN
-            or word.endswith(("ly", "ed"))
+            or word.endswith(("ly", "ed", "ful", "ous", "ive", "able", "ible", "less", "ish"))  # not nouns
             or _a_name(word, joined)
-            or len(re.findall(rf"\b{re.escape(word)}\b", joined, re.IGNORECASE)) < 2
+            or len(re.findall(rf"\b{re.escape(word)}\b", joined, re.IGNORECASE)) < (3 if word.endswith("ing") else 2)
         ):
             continue
         found.append(word)

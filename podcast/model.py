@@ -8,6 +8,20 @@ from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
+class Prosody:
+    """How a voice should speak: the engine's voice id plus rate, pitch and volume."""
+
+    voice: str
+    """The engine's own voice identifier (``baker``, ``zh-CN-XiaoxiaoNeural``)."""
+    rate: float = 1.0
+    """Speaking-rate multiplier: 1.1 is 10 % faster."""
+    pitch: float = 1.0
+    """Pitch multiplier: 1.05 is 5 % higher."""
+    volume: float = 1.0
+    """Loudness multiplier before the episode's loudness normalization."""
+
+
+@dataclass(frozen=True, slots=True)
 class Turn:
     """One stretch of the dialogue: what one speaker says, or a piece of narration."""
 
@@ -82,6 +96,36 @@ class Post:
         value = self.metadata.get("broadcast")
         return value if isinstance(value, Mapping) else None
 
+    @property
+    def slug(self) -> str | None:
+        """The episode folder name the front matter asks for (``slug:``)."""
+        return _text(self.metadata.get("slug"))
+
+    @property
+    def source_url(self) -> str | None:
+        """The post's address on the web (front matter ``url``/``source_url``/``link``, or the
+        page's own), if known."""
+        for key in ("url", "source_url", "link"):
+            value = self.metadata.get(key)
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                return value
+        return None
+
+    @property
+    def summary(self) -> str | None:
+        """What the post says it is about (front matter ``summary`` or ``description``)."""
+        return _text(self.metadata.get("summary")) or _text(self.metadata.get("description"))
+
+    @property
+    def author_display(self) -> str | None:
+        """How the outro names the author, if the front matter says (``author_display:``)."""
+        return _text(self.metadata.get("author_display"))
+
+    @property
+    def tagline(self) -> str | None:
+        """The outro's description of the blog, if the front matter says (``tagline:``)."""
+        return _text(self.metadata.get("tagline"))
+
     def to_json(self, *, explain: bool = False) -> dict[str, Any]:
         """The stable JSON form printed by ``podcast parse --json`` (``--explain`` adds what
         was left out, and why)."""
@@ -97,6 +141,13 @@ class Post:
         if explain:
             data["left_out"] = [{"text": x.text, "why": x.why} for x in self.left_out]
         return data
+
+
+def _text(value: object) -> str | None:
+    """A metadata value as text: None when missing or blank."""
+    if value is None or isinstance(value, (Mapping, list, tuple)):
+        return None
+    return str(value).strip() or None
 
 
 SegmentRole = Literal["intro", "turn", "bridge", "outro"]

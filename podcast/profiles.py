@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from podcast.errors import ConfigError, UnknownNameError
-from podcast.speech.base import Prosody
+from podcast.model import Prosody
+from podcast.text import is_chinese
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,9 @@ class VoiceProfile:
 
     def pace(self) -> float:
         """Units per second: characters for Mandarin, words for English."""
-        value = self.chars_per_second if self.language.startswith("zh") else self.words_per_second
+        value = self.chars_per_second if is_chinese(self.language) else self.words_per_second
         if value is None:
-            unit = "chars_per_second" if self.language.startswith("zh") else "words_per_second"
+            unit = "chars_per_second" if is_chinese(self.language) else "words_per_second"
             raise ConfigError(f"voice profile {self.name!r} has no {unit}")
         return value
 
@@ -135,7 +136,7 @@ def load_voice_set(engine: str, language: str, show_voices: Path | None = None) 
             roles[lang] = (table, path)
     if not found:
         raise UnknownNameError(f"no voice profiles for engine {engine!r}")
-    lang = "zh" if language.lower().startswith("zh") else "en"
+    lang = "zh" if is_chinese(language) else "en"
     if lang not in roles:
         raise ConfigError(f"voice profiles of engine {engine!r} have no [roles.{lang}] for {language} posts")
     table, path = roles[lang]

@@ -63,10 +63,17 @@ def runner() -> CliRunner:
 
 @pytest.fixture(scope="session")
 def offline_voice() -> Path:
-    """The installed offline voice (installed into the user cache on first use)."""
-    from podcast.speech.offline import install
+    """The installed offline voice. Tests never download it: ``make test`` installs it
+    first; without it, a test that needs it fails naming the install command."""
+    from podcast.errors import VoiceAssetError
+    from podcast.speech.offline import locate
 
-    return install()
+    try:
+        return locate()
+    except VoiceAssetError as exc:
+        reason = str(exc).split("; run `")[0]
+    # Outside the except block, so the report is this one line, not a chained traceback.
+    pytest.fail(f"this test needs the offline voice: {reason}; run `podcast voices install`", pytrace=False)
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from podcast.batch.manifest import MANIFEST_NAME
 from podcast.cli import app
 from podcast.config import Show, load_show
 from podcast.errors import FeedError
+from podcast.pipeline import RenderOptions
 from podcast.publish import Published
-from podcast.render import RenderOptions
 
 BASE = "https://example.com/show/"
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from podcast.cli import app
 from tests.conftest import SAMPLE_POST
@@ -34,8 +34,8 @@ def test_sample_as_table(runner: CliRunner) -> None:
     assert "白老师" in result.stdout and "李老师" in result.stdout
 
 
-def one_error_line(result: object) -> str:
-    output = result.stderr  # type: ignore[attr-defined]
+def one_error_line(result: Result) -> str:
+    output = result.stderr
     lines = [line for line in output.splitlines() if line.strip()]
     assert len(lines) == 1, output
     assert "Traceback" not in output

@@ -16,9 +16,9 @@ from podcast.hanzi import is_traditional_tag, localize, looks_traditional, to_si
 from podcast.model import Post
 from podcast.parse import parse_post, read_post
 from podcast.parse.source import read_text
+from podcast.pipeline import RenderOptions, render
 from podcast.profiles import load_voice_set
 from podcast.publish import publish
-from podcast.render import RenderOptions, render
 from podcast.script import write_script
 from podcast.speech.cache import SegmentCache
 from podcast.speech.normalize import parse_lexicon, speakable_zh

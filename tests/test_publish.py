@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import numpy as np
@@ -29,10 +30,10 @@ from podcast.config import Show, load_show
 from podcast.errors import ConfigError
 from podcast.model import Chapter, Episode
 from podcast.parse import read_post
+from podcast.pipeline import RenderOptions, render
 from podcast.publish import publish
 from podcast.publish.feed import Item, build_feed, clean
 from podcast.publish.serve import make_server
-from podcast.render import RenderOptions, render
 
 BASE = "https://example.com/show/"
 
@@ -59,7 +60,7 @@ def two_episodes(fake_show: Path) -> tuple[Show, Path]:
     return show, out
 
 
-def episode_json(out: Path, slug: str) -> dict[str, object]:
+def episode_json(out: Path, slug: str) -> dict[str, Any]:
     return json.loads((out / "episodes" / slug / "episode.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
@@ -81,7 +82,7 @@ def test_podcastparser_reads_every_episode(two_episodes: tuple[Show, Path]) -> N
         assert enclosure["url"] == f"{BASE}episodes/{slug}/episode.mp3"
         assert enclosure["file_size"] == (out / "episodes" / slug / "episode.mp3").stat().st_size
         assert enclosure["mime_type"] == "audio/mpeg"
-        assert episode["total_time"] == round(meta["duration"])  # type: ignore[arg-type]
+        assert episode["total_time"] == round(meta["duration"])
         assert episode["guid"] == meta["guid"]
         assert episode["published"] > 0
 
@@ -100,7 +101,7 @@ def test_feedparser_reads_every_episode(two_episodes: tuple[Show, Path]) -> None
         meta = episode_json(out, slug)
         assert int(entry.enclosures[0].length) == (out / "episodes" / slug / "episode.mp3").stat().st_size
         assert entry.id == meta["guid"]
-        assert entry.itunes_duration == str(round(meta["duration"]))  # type: ignore[arg-type]
+        assert entry.itunes_duration == str(round(meta["duration"]))
         assert entry.published_parsed.tm_year == 2024
 
 
@@ -369,7 +370,7 @@ def test_browser_plays_every_episode_for_its_length(served: tuple[str, Path]) ->
                 "Array.from(document.querySelectorAll('article')).map(a => [a.id, a.querySelector('audio').duration])"
             )
             for slug, seconds in found:
-                assert abs(seconds - episode_json(out, slug)["duration"]) <= 0.5, slug  # type: ignore[operator]
+                assert abs(seconds - episode_json(out, slug)["duration"]) <= 0.5, slug
             # The page fits a phone: nothing wider than the screen.
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
         finally:

@@ -15,18 +15,19 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 from PIL import Image
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from podcast.audio import ffmpeg
 from podcast.cli import app
 from podcast.config import load_show
 from podcast.parse import read_post
-from podcast.render import Rendered, RenderOptions, render
+from podcast.pipeline import Rendered, RenderOptions, render
 from podcast.script.scriptfile import from_markdown
 from podcast.speech.cache import SegmentCache
 from tests.conftest import ROOT, SAMPLE_POST
@@ -93,7 +94,7 @@ def test_loudness_for_podcast_apps(sample: Rendered) -> None:
 
 
 def test_mp3_is_44k_mono_cbr(sample: Rendered) -> None:
-    info = MP3(str(sample.folder / "episode.mp3")).info
+    info: Any = MP3(str(sample.folder / "episode.mp3")).info  # declared None in mutagen; its fields are untyped
     assert info.sample_rate == 44100
     assert info.channels == 1
     assert info.bitrate == 64000
@@ -194,14 +195,14 @@ def write_post(show: Path, name: str = "post.md", body: str | None = None) -> Pa
     return post
 
 
-def render_cli(runner: CliRunner, show: Path, *args: str) -> object:
+def render_cli(runner: CliRunner, show: Path, *args: str) -> Result:
     return runner.invoke(app, ["render", *args, "--config", str(show / "podcast.toml"), "-o", str(show / "out")])
 
 
-def one_line(result: object) -> str:
-    lines = [x for x in result.stderr.splitlines() if x.strip()]  # type: ignore[attr-defined]
-    assert len(lines) == 1, result.stderr  # type: ignore[attr-defined]
-    assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
+def one_line(result: Result) -> str:
+    lines = [x for x in result.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
     return lines[0]
 
 
@@ -309,7 +310,7 @@ def test_interrupted_render_keeps_the_previous_episode(fake_show: Path, monkeypa
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("podcast.render.write_tags", interrupt)
+    monkeypatch.setattr("podcast.render.writing.write_tags", interrupt)
     with pytest.raises(KeyboardInterrupt):
         render(post, show, options)
     assert (first.folder / "episode.mp3").read_bytes() == before

@@ -16,7 +16,7 @@ from podcast.parse import parse_post, read_post
 from podcast.profiles import load_voice_set
 from podcast.script import ExtractiveSummarizer, load_summarizer, write_script
 from podcast.script.scriptfile import from_markdown, to_markdown
-from podcast.script.text import speech_units
+from podcast.text import speech_units
 from tests.conftest import ROOT, SAMPLE_POST
 
 EPISODES = sorted((ROOT / "episodes").glob("*.md"))

@@ -11,7 +11,7 @@ from podcast.config import Show, load_show
 from podcast.model import Post, Script
 from podcast.parse import parse_post, read_post
 from podcast.profiles import load_voice_set
-from podcast.render import _parts
+from podcast.render.voicing import parts as _parts
 from podcast.script import minutes_words, write_script
 from podcast.script.exchanges import coherence
 from podcast.script.scriptfile import from_markdown, to_markdown

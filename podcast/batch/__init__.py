@@ -13,11 +13,8 @@ run again finishes the remaining posts without redoing the finished ones.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,35 +22,28 @@ from typing import Literal, Protocol
 
 from podcast.batch.discover import Discovery, discover
 from podcast.batch.executors import Runner, check_executor, default_jobs, open_runner
+from podcast.batch.folder import exclusive, prune, remove_leftovers
 from podcast.batch.manifest import (
     MANIFEST_NAME,
     Entry,
     Manifest,
-    episode_source,
     failed,
     load_manifest,
     now,
     save_manifest,
-    sha256_file,
 )
 from podcast.batch.plan import (
-    base_slug,
-    existing_folders,
     gone_posts,
-    keys_for,
-    render_reason,
+    plan_jobs,
     settings_digest,
     settings_material,
-    unique_slug,
 )
 from podcast.batch.worker import Job, Outcome, one_line
 from podcast.config import Show
-from podcast.errors import BatchError, OutputError, PodcastError
-from podcast.fsutil import describe_os_error
+from podcast.errors import BatchError, PodcastError
 from podcast.parse import DEFAULT_MAX_BYTES
+from podcast.pipeline import RenderOptions
 from podcast.publish import Published
-from podcast.render import RenderOptions
-from podcast.render.output import EPISODES, episode_dir
 
 __all__ = [
     "MANIFEST_NAME",
@@ -77,7 +67,6 @@ class Publisher(Protocol):
         ...
 
 
-LOCK_NAME = ".batch.lock"
 """Held while a batch runs, so two batches never write one output folder's manifest."""
 LOST = "its worker was lost (killed, out of memory, or cut off); run the batch again to retry it"
 """Why a post failed when the worker rendering it went away (the post may be innocent)."""
@@ -199,7 +188,21 @@ def run_batch(
     """
     check_executor(options.executor)
     listener = listener or BatchListener()
-    root = options.render.output_root.absolute()
+    # Settings are decided here, once (flag > environment > podcast.toml > default): every
+    # worker, wherever it runs, renders with the same ones.
+    resolved = options.render.settings.resolve(show)
+    assert resolved.output_root is not None
+    options = replace(
+        options,
+        render=replace(
+            options.render,
+            engine=resolved.engine,
+            summarizer=resolved.summarizer,
+            target_seconds=resolved.target_seconds,
+            output_root=resolved.output_root.absolute(),
+        ),
+    )
+    root = resolved.output_root.absolute()
     origin = show.root
     warnings: list[str] = []
 
@@ -219,18 +222,20 @@ def run_batch(
         listener.planned(0, 0, 0)
         return BatchReport(tuple(results), 0, warnings=tuple(warnings), manifest=root / MANIFEST_NAME)
 
-    with _exclusive(root):
-        _remove_leftovers(root)
+    with exclusive(root):
+        remove_leftovers(root)
         manifest, rebuilt = load_manifest(root, origin=origin)
         if rebuilt:
             warn(rebuilt)
         material = settings_material(show, options.render)
         digest = settings_digest(material)
         manifest.settings[digest] = material
-        jobs, early, assigned = _plan(discovery, manifest, digest, show, options, root)
+        jobs, early, assigned = plan_jobs(
+            discovery, manifest, digest, show, options.render, root, force=options.force, max_bytes=options.max_bytes
+        )
         listener.planned(len(discovery.posts), len(jobs), sum(1 for r in early if r.status == "skipped"))
-        for result in early:
-            report.add(result)
+        for settled in early:
+            report.add(PostResult(settled.key, settled.slug, settled.status, settled.reason))
 
         runner_name = ""
         if jobs:
@@ -253,7 +258,7 @@ def run_batch(
         for key in gone:
             entry = manifest.posts[key]
             if options.prune and not discovery.missing:
-                _prune(root, manifest, key)
+                prune(root, manifest, key)
                 report.add(PostResult(key, entry.slug, "pruned", "post deleted; episode removed"))
             else:
                 report.add(PostResult(key, entry.slug, "kept", "post deleted; episode kept (--prune removes it)"))
@@ -286,52 +291,6 @@ class _Reporter:
     def add(self, result: PostResult) -> None:
         self.results.append(result)
         self.listener.finished(result)
-
-
-def _plan(
-    discovery: Discovery,
-    manifest: Manifest,
-    digest: str,
-    show: Show,
-    options: BatchOptions,
-    root: Path,
-) -> tuple[list[tuple[Job, str]], list[PostResult], bool]:
-    """Jobs (each with why it is rendered) for the posts that need rendering, the results
-    of the posts that are skipped or cannot be read, and whether new slugs were assigned."""
-    jobs: list[tuple[Job, str]] = []
-    early: list[PostResult] = []
-    taken = {e.slug for e in manifest.posts.values()}
-    folders = existing_folders(root)
-    assigned = False
-    for key, path in sorted(keys_for(discovery.posts, show.root).items()):
-        entry = manifest.posts.get(key)
-        try:
-            source = sha256_file(path)
-        except OSError as exc:
-            early.append(
-                PostResult(key, entry.slug if entry else None, "failed", f"cannot read: {one_line(exc, path)}")
-            )
-            continue
-        reason = render_reason(entry, source, digest, root, force=options.force)
-        if reason is None:
-            assert entry is not None
-            early.append(PostResult(key, entry.slug, "skipped", "unchanged"))
-            continue
-        if entry is None:
-            try:
-                base = base_slug(path, key, options.max_bytes)
-            except PodcastError as exc:
-                early.append(PostResult(key, None, "failed", one_line(exc, path)))
-                continue
-            owner = episode_source(root / EPISODES / base, show.root) if base in folders else None
-            adopt = base not in taken and owner is not None and owner.resolve() == path.resolve()
-            slug = base if adopt else unique_slug(base, path, taken | folders)
-            entry = manifest.posts[key] = Entry(slug=slug)
-            taken.add(slug)
-            assigned = True
-        options_for_post = replace(options.render, output_root=root, slug=entry.slug)
-        jobs.append((Job(key, str(path), show, options_for_post, options.max_bytes), reason))
-    return jobs, early, assigned
 
 
 def _recorder(manifest: Manifest, digest: str, root: Path, report: _Reporter) -> Callable[[Job, str, Outcome], None]:
@@ -403,61 +362,6 @@ def _drive(
             if future.done() and not future.cancelled() and future.exception() is None:
                 record(job, reason, future.result())
         raise
-
-
-def _prune(root: Path, manifest: Manifest, key: str) -> None:
-    """Remove a deleted post's episode, then its manifest entry.
-
-    The folder is first renamed out of the feed's sight, so a crash midway leaves either
-    the episode or nothing (and the entry, pruned again next time).
-    """
-    slug = manifest.posts[key].slug
-    folder = episode_dir(root, slug)
-    trash = folder.with_name(f".{slug}.pruned")
-    try:
-        if trash.exists():
-            shutil.rmtree(trash)
-        if folder.exists():
-            os.replace(folder, trash)
-    except OSError as exc:
-        raise OutputError(describe_os_error(exc, folder)) from exc
-    del manifest.posts[key]
-    save_manifest(root, manifest)
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _exclusive(root: Path) -> Iterator[None]:
-    """Hold the output folder's batch lock (released by the system if the batch is killed)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no lock; run one batch per output folder at a time
-        yield
-        return
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise OutputError(describe_os_error(exc, root / LOCK_NAME)) from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BatchError(f"another podcast batch is writing {root}; wait for it to finish") from None
-        yield
-    finally:
-        os.close(fd)
-
-
-def _remove_leftovers(root: Path) -> None:
-    """Temporary manifests and pruned folders a killed batch left behind (the lock is held,
-    so nothing else is writing them)."""
-    for tmp in root.glob(f".{MANIFEST_NAME}.*.tmp"):
-        tmp.unlink(missing_ok=True)
-    episodes = root / EPISODES
-    if episodes.is_dir():
-        for trash in episodes.glob(".*.pruned"):
-            shutil.rmtree(trash, ignore_errors=True)
 
 
 def _default_publisher() -> Publisher:

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from podcast import fsutil
+from podcast.episodes import episode_dir, episode_folders, read_episode
 from podcast.errors import BatchError, OutputError
-from podcast.render.output import EPISODES, episode_dir
 
 MANIFEST_NAME = "batch-manifest.json"
 """The manifest's file name, in the output folder."""
@@ -197,26 +197,19 @@ def load_manifest(root: Path, *, origin: Path) -> tuple[Manifest, str | None]:
 def recover(root: Path, origin: Path) -> Manifest:
     """A manifest that knows only which slug belongs to which post, from ``episode.json`` files."""
     manifest = Manifest()
-    folder = root / EPISODES
-    if not folder.is_dir():
-        return manifest
-    for meta in sorted(folder.glob("*/episode.json")):
-        if meta.parent.name.startswith("."):
-            continue
-        source = episode_source(meta.parent, origin)
+    for folder in episode_folders(root):
+        source = episode_source(folder, origin)
         if source is not None:
-            manifest.posts.setdefault(post_key(source, origin), Entry(slug=meta.parent.name))
+            manifest.posts.setdefault(post_key(source, origin), Entry(slug=folder.name))
     return manifest
 
 
 def episode_source(folder: Path, origin: Path) -> Path | None:
     """The post an episode folder was rendered from, when its ``episode.json`` says and
     the post still exists."""
-    try:
-        source = json.loads((folder / "episode.json").read_text(encoding="utf-8"))["source"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return None
-    if not isinstance(source, str) or not source or source.startswith("<"):
+    episode, _ = read_episode(folder)
+    source = episode.source if episode is not None else None
+    if not source or source.startswith("<"):
         return None
     # A batch records sources relative to the show folder; ``podcast render`` as given on
     # its command line, most likely relative to where it was run (here, too).

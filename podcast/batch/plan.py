@@ -8,19 +8,21 @@ import fnmatch
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from podcast import __version__
 from podcast.batch.discover import Discovery
-from podcast.batch.manifest import Entry, post_key
+from podcast.batch.manifest import Entry, Manifest, episode_source, post_key, sha256_file
+from podcast.batch.worker import Job, one_line
 from podcast.config import Show
+from podcast.episodes import EPISODES, GUIDS, read_episode, slugify
+from podcast.errors import PodcastError
 from podcast.parse.frontmatter import split_front_matter
 from podcast.parse.source import detect_format, read_text
+from podcast.pipeline import Context, RenderOptions
 from podcast.profiles import builtin_dir
-from podcast.render import FILES, RenderOptions
-from podcast.render.output import EPISODES, GUIDS, slugify
 from podcast.speech import load_engine
 
 MAX_SLUG = 100
@@ -37,9 +39,9 @@ def settings_material(show: Show, options: RenderOptions) -> dict[str, Any]:
     Feed-only settings (description, base URL, category…) are left out: the feed is
     rebuilt at the end of every batch anyway.
     """
-    engine_name = options.engine or show.engine
-    lexicons = tuple(p for p in [show.root / "voices" / "lexicon.toml"] if p.is_file())
-    engine = load_engine(engine_name, lexicon_paths=lexicons)
+    context = Context(show, options.settings)
+    engine_name = context.engine_name
+    engine = load_engine(engine_name, lexicon_paths=context.lexicon_paths)  # "auto" stays undecided here
     files: dict[str, str | None] = {}
     for key in ("jingle_in", "jingle_out", "image"):
         setting = getattr(show, key)
@@ -53,14 +55,15 @@ def settings_material(show: Show, options: RenderOptions) -> dict[str, Any]:
         "package": __version__,
         "engine": engine_name,
         "engine_version": engine.version,
-        "summarizer": options.summarizer,
-        "target_seconds": round(options.target_seconds or show.minutes * 60.0, 3),
+        "summarizer": context.settings.summarizer,
+        "target_seconds": round(context.target_seconds, 3),
         "fit": options.fit,
         "show": {
             "title": show.title,
             "author": show.author,
             "framing": asdict(show.framing),
             "framing_en": asdict(show.framing_en),
+            "framing_hant": asdict(show.framing_hant) if show.framing_hant else None,
             "speaker_voices": dict(show.speaker_voices),
             "aliases": {k: list(v) for k, v in show.aliases.items()},
             "jingle_in": show.jingle_in,
@@ -116,12 +119,14 @@ def episode_intact(root: Path, entry: Entry) -> bool:
     if entry.episode is None:
         return False
     folder = root / EPISODES / entry.slug
-    try:
-        meta = json.loads((folder / FILES["meta"]).read_text(encoding="utf-8"))
-        size = (folder / FILES["audio"]).stat().st_size
-    except (OSError, UnicodeDecodeError, ValueError):
+    episode, _ = read_episode(folder)
+    if episode is None:
         return False
-    return isinstance(meta, dict) and meta.get("sha256") == entry.episode.sha256 and size == entry.episode.size
+    try:
+        size = (folder / episode.audio).stat().st_size
+    except OSError:
+        return False
+    return bool(episode.sha256 == entry.episode.sha256 and size == entry.episode.size)
 
 
 def base_slug(path: Path, key: str, max_bytes: int) -> str:
@@ -186,3 +191,59 @@ def keys_for(paths: Iterable[Path], origin: Path) -> dict[str, Path]:
 
 def _within(path: Path, folders: Iterable[Path]) -> bool:
     return any(path.is_relative_to(folder) for folder in folders)
+
+
+class Early(NamedTuple):
+    """A post settled without rendering: skipped as unchanged, or failed before it started."""
+
+    key: str
+    slug: str | None
+    status: Literal["skipped", "failed"]
+    reason: str
+
+
+def plan_jobs(
+    discovery: Discovery,
+    manifest: Manifest,
+    digest: str,
+    show: Show,
+    render: RenderOptions,
+    root: Path,
+    *,
+    force: bool,
+    max_bytes: int,
+) -> tuple[list[tuple[Job, str]], list[Early], bool]:
+    """Jobs (each with why it is rendered) for the posts that need rendering, what became of
+    the posts that are skipped or cannot be read, and whether new slugs were assigned."""
+    jobs: list[tuple[Job, str]] = []
+    early: list[Early] = []
+    taken = {e.slug for e in manifest.posts.values()}
+    folders = existing_folders(root)
+    assigned = False
+    for key, path in sorted(keys_for(discovery.posts, show.root).items()):
+        entry = manifest.posts.get(key)
+        try:
+            source = sha256_file(path)
+        except OSError as exc:
+            early.append(Early(key, entry.slug if entry else None, "failed", f"cannot read: {one_line(exc, path)}"))
+            continue
+        reason = render_reason(entry, source, digest, root, force=force)
+        if reason is None:
+            assert entry is not None
+            early.append(Early(key, entry.slug, "skipped", "unchanged"))
+            continue
+        if entry is None:
+            try:
+                base = base_slug(path, key, max_bytes)
+            except PodcastError as exc:
+                early.append(Early(key, None, "failed", one_line(exc, path)))
+                continue
+            owner = episode_source(root / EPISODES / base, show.root) if base in folders else None
+            adopt = base not in taken and owner is not None and owner.resolve() == path.resolve()
+            slug = base if adopt else unique_slug(base, path, taken | folders)
+            entry = manifest.posts[key] = Entry(slug=slug)
+            taken.add(slug)
+            assigned = True
+        options_for_post = replace(render, output_root=root, slug=entry.slug)
+        jobs.append((Job(key, str(path), show, options_for_post, max_bytes), reason))
+    return jobs, early, assigned

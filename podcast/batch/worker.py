@@ -25,7 +25,7 @@ from podcast.config import Show
 from podcast.errors import PodcastError
 from podcast.parse import parse_post
 from podcast.parse.source import read_text
-from podcast.render import RenderOptions, render
+from podcast.pipeline import RenderOptions, render
 from podcast.speech.offline import THREADS_ENV
 
 Report = Callable[[str, str, int, int], None]

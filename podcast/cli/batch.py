@@ -14,10 +14,13 @@ from rich.table import Table
 from podcast.batch import BatchListener, BatchOptions, BatchReport, PostResult, run_batch
 from podcast.cli.common import (
     ConfigOption,
+    EngineOption,
+    FitOption,
     MaxBytesOption,
     MinutesOption,
     OutputOption,
     SecondsOption,
+    SummarizerOption,
     console_err,
     duration_text,
     help_text,
@@ -27,7 +30,7 @@ from podcast.cli.common import (
     target_seconds,
 )
 from podcast.parse.source import DEFAULT_MAX_BYTES
-from podcast.render import RenderOptions
+from podcast.pipeline import RenderOptions
 
 HELP = """Render every post found (folders recursively, glob patterns, @LIST files), then
 rebuild the feed and site once.
@@ -91,11 +94,11 @@ def batch_command(
     base_url: Annotated[
         str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
     ] = None,
-    engine: Annotated[str | None, typer.Option("--engine", help="offline, edge or auto (default: the show's).")] = None,
+    engine: EngineOption = None,
     minutes: MinutesOption = None,
     seconds: SecondsOption = None,
-    summarizer: Annotated[str, typer.Option("--summarizer", help="How to condense each post.")] = "extractive",
-    fit: Annotated[bool, typer.Option("--fit/--no-fit", help="Land each length on the target.")] = True,
+    summarizer: SummarizerOption = None,
+    fit: FitOption = True,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[

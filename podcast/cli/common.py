@@ -18,6 +18,18 @@ ConfigOption = Annotated[Path | None, typer.Option("--config", help="The show's 
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the show's).")]
 MinutesOption = Annotated[float | None, typer.Option("--minutes", min=0.1, help="Target length in minutes.")]
 SecondsOption = Annotated[float | None, typer.Option("--seconds", min=1, help="Target length in seconds.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="offline, edge, auto or a plugin's engine (default: $PODCAST_ENGINE, the script's or the show's).",
+    ),
+]
+SummarizerOption = Annotated[
+    str | None,
+    typer.Option("--summarizer", help="How to condense a post (default: $PODCAST_SUMMARIZER or extractive)."),
+]
+FitOption = Annotated[bool, typer.Option("--fit/--no-fit", help="Land the length on the target.")]
 MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this.")
 ]
@@ -82,12 +94,6 @@ def load_show_for(post: Path | None, config: Path | None) -> Show:
     return load_show(config)
 
 
-def show_voices_dir(show: Show) -> Path | None:
-    """The show's own ``voices/`` folder, if it has one."""
-    folder = show.root / "voices"
-    return folder if folder.is_dir() else None
-
-
 def target_seconds(minutes: float | None, seconds: float | None, show: Show) -> float:
     """``--seconds`` or ``--minutes`` (not both), else the show's length."""
     if minutes is not None and seconds is not None:
@@ -99,20 +105,11 @@ def target_seconds(minutes: float | None, seconds: float | None, show: Show) -> 
 
 def output_root(output: Path | None, show: Show) -> Path:
     """``--output``, else ``$PODCAST_OUTPUT``, else the show's ``output`` (beside podcast.toml)."""
-    import os
+    from podcast.pipeline import Settings
 
-    if output is not None:
-        return output
-    env = os.environ.get("PODCAST_OUTPUT")
-    if env:
-        return Path(env)
-    return show.root / show.output
-
-
-def lexicon_files(show: Show) -> tuple[Path, ...]:
-    """The show's own lexicon, if it has one."""
-    path = show.root / "voices" / "lexicon.toml"
-    return (path,) if path.is_file() else ()
+    resolved = Settings(output_root=output).resolve(show).output_root
+    assert resolved is not None
+    return resolved
 
 
 def duration_text(seconds: float) -> str:

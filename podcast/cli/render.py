@@ -10,10 +10,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from podcast.cli.common import (
     ConfigOption,
+    EngineOption,
+    FitOption,
     MaxBytesOption,
     MinutesOption,
     OutputOption,
     SecondsOption,
+    SummarizerOption,
     console,
     console_err,
     duration_text,
@@ -25,9 +28,8 @@ from podcast.cli.common import (
 )
 from podcast.errors import ScriptError
 from podcast.model import Post, Script
-from podcast.parse import read_post
 from podcast.parse.source import DEFAULT_MAX_BYTES, read_text
-from podcast.render import RenderOptions, render
+from podcast.pipeline import Context, RenderOptions, read_post, render
 from podcast.script.scriptfile import from_markdown
 
 HELP = """Render a post (or an edited script) to a finished, publishable episode.
@@ -53,15 +55,12 @@ def render_command(
         Path | None, typer.Option("--script", help="Render this (edited) script instead of a post.")
     ] = None,
     output: OutputOption = None,
-    engine: Annotated[
-        str | None,
-        typer.Option("--engine", help="offline, edge or auto (default: the script's or the show's)."),
-    ] = None,
+    engine: EngineOption = None,
     minutes: MinutesOption = None,
     seconds: SecondsOption = None,
     slug: Annotated[str | None, typer.Option("--slug", help="The episode's folder name.")] = None,
-    summarizer: Annotated[str, typer.Option("--summarizer", help="How to condense the post.")] = "extractive",
-    fit: Annotated[bool, typer.Option("--fit/--no-fit", help="Land the length on the target.")] = True,
+    summarizer: SummarizerOption = None,
+    fit: FitOption = True,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[
@@ -80,7 +79,7 @@ def render_command(
         source = from_markdown(_read_script(script, max_bytes), str(script))
         target = None
     else:
-        source = read_post(source_path, max_bytes=max_bytes, aliases=show.aliases)
+        source = read_post(source_path, Context(show), max_bytes=max_bytes)
         warn(source.warnings, quiet=quiet)
         target = target_seconds(minutes, seconds, show)
     options = RenderOptions(

@@ -10,11 +10,10 @@ import typer
 
 from podcast import fsutil
 from podcast.audio import ffmpeg
-from podcast.cli.common import ConfigOption, console_err, help_text, lexicon_files, load_show_for, show_voices_dir, warn
-from podcast.errors import UnknownNameError
-from podcast.profiles import VoiceProfile, load_voice_set
-from podcast.speech import SAMPLE_RATE, AutoEngine, load_engine, speak
-from podcast.speech.cache import SegmentCache
+from podcast.cli.common import ConfigOption, EngineOption, console_err, help_text, load_show_for, warn
+from podcast.pipeline import Context, Settings
+from podcast.pipeline import say as say_text
+from podcast.speech import SAMPLE_RATE
 
 HELP = """Speak a line of text with any engine and voice, to WAV or MP3.
 
@@ -34,7 +33,7 @@ def register(app: typer.Typer) -> None:
 def say(
     text: Annotated[str, typer.Argument(help="What to say.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="out.wav or out.mp3.", show_default=False)],
-    engine: Annotated[str, typer.Option("--engine", help="offline, edge, auto.")] = "offline",
+    engine: EngineOption = None,
     voice: Annotated[str | None, typer.Option("--voice", help="Profile name or engine voice id.")] = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or report.")] = False,
@@ -45,22 +44,10 @@ def say(
     if not text.strip():
         raise typer.BadParameter("there is nothing to say", param_hint="TEXT")
     show = load_show_for(None, config)
-    chosen = load_engine(engine, lexicon_paths=lexicon_files(show))
-    if isinstance(chosen, AutoEngine):
-        chosen, note = chosen.choose()
-        warn([note] if note else [], quiet=quiet)
+    context = Context(show, Settings(engine=engine))
     language = "zh" if re.search(r"[\u3400-\u9fff]", text) else "en"
-    voices = load_voice_set(chosen.name, language, show_voices_dir(show))
-    if voice is None:
-        profile = voices.narrator_profile()
-    elif voice in voices.profiles:
-        profile = voices.profiles[voice]
-    elif voice in chosen.voices():
-        profile = VoiceProfile(name=voice, engine=chosen.name, voice=voice, language=language)
-    else:
-        known = ", ".join([*sorted(voices.profiles), *chosen.voices()])
-        raise UnknownNameError(f"unknown voice {voice!r} for engine {chosen.name} (known: {known})")
-    spoken = speak(text, profile.prosody, chosen, SegmentCache())
+    spoken, profile = say_text(text, context, language, voice)
+    warn(context.notes, quiet=quiet)
     audio = spoken.audio
     pcm = (audio.samples.clip(-1, 1) * 32767).astype("<i2").tobytes()
     if suffix == ".wav":
@@ -83,7 +70,7 @@ def say(
     warn(audio.warnings, quiet=quiet)
     if not quiet:
         console_err.print(
-            f"{output}: {audio.duration:.1f} s, {chosen.name} voice {profile.voice} "
+            f"{output}: {audio.duration:.1f} s, {context.engine.name} voice {profile.voice} "
             f"({spoken.synthesized} synthesized, {spoken.reused} from cache)",
             soft_wrap=True,
             highlight=False,

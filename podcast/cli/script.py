@@ -7,23 +7,22 @@ from typing import Annotated
 
 import typer
 
-from podcast import fsutil, registry
+from podcast import fsutil
 from podcast.cli.common import (
     ConfigOption,
+    EngineOption,
     MaxBytesOption,
     MinutesOption,
     SecondsOption,
+    SummarizerOption,
     console_err,
     help_text,
     load_show_for,
-    show_voices_dir,
     target_seconds,
     warn,
 )
-from podcast.parse import read_post
 from podcast.parse.source import DEFAULT_MAX_BYTES
-from podcast.profiles import load_voice_set
-from podcast.script import load_summarizer, write_script
+from podcast.pipeline import Context, Settings, read_post, write_script
 from podcast.script.scriptfile import to_markdown
 
 HELP = """Write a post's two-minute 小雅 script as Markdown you can edit and render.
@@ -48,28 +47,21 @@ def script(
     ] = None,
     minutes: MinutesOption = None,
     seconds: SecondsOption = None,
-    summarizer: Annotated[
-        str, typer.Option("--summarizer", help="How to condense the post.", envvar="PODCAST_SUMMARIZER")
-    ] = "extractive",
-    engine: Annotated[
-        str | None, typer.Option("--engine", help="Budget for this engine's voices (default: the show's).")
-    ] = None,
+    summarizer: SummarizerOption = None,
+    engine: EngineOption = None,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings or report.")] = False,
 ) -> None:
     show = load_show_for(post, config)
-    chosen = load_summarizer(summarizer)
-    parsed = read_post(post, max_bytes=max_bytes, aliases=show.aliases)
-    warn(parsed.warnings, quiet=quiet)
-    voices = load_voice_set(_profile_engine(engine or show.engine), parsed.language, show_voices_dir(show))
-    written, plan = write_script(
-        parsed,
-        show=show,
-        voices=voices,
-        target_seconds=target_seconds(minutes, seconds, show),
-        summarizer=chosen,
+    context = Context(
+        show, Settings(engine=engine, summarizer=summarizer, target_seconds=target_seconds(minutes, seconds, show))
     )
+    _ = context.summarizer  # an unknown summarizer is one line before the post is read
+    parsed = read_post(post, context, max_bytes=max_bytes)
+    warn(parsed.warnings, quiet=quiet)
+    written, plan = write_script(parsed, context)
+    warn(context.notes, quiet=quiet)
     text = to_markdown(written)
     if output is None:
         typer.echo(text, nl=False)
@@ -83,12 +75,3 @@ def script(
             f"jingles and pauses; target {plan.target_seconds:.0f} s)",
             soft_wrap=True,
         )
-
-
-def _profile_engine(engine: str) -> str:
-    """The profile set a script is budgeted with: ``auto`` plans for the offline voice it
-    falls back to."""
-    if engine == "auto":
-        return "offline"
-    registry.load(registry.ENGINES, engine)  # an unknown name raises, listing the known engines
-    return engine

@@ -14,9 +14,9 @@ from podcast.cli.common import (
     help_text,
     load_show_for,
     print_table,
-    show_voices_dir,
 )
 from podcast.errors import VoiceAssetError
+from podcast.pipeline import Context
 from podcast.profiles import all_engines_with_profiles, load_voice_set
 
 HELP = """List the voice profiles, or install the offline voice.
@@ -50,13 +50,13 @@ def voices(
     if ctx.invoked_subcommand is not None:
         return
     show = load_show_for(None, config)
-    engines = [engine] if engine else list(all_engines_with_profiles(show_voices_dir(show)))
+    engines = [engine] if engine else list(all_engines_with_profiles(Context(show).voices_dir))
     table = Table(expand=False)
     for column in ("engine", "profile", "voice", "lang", "role", "rate", "pitch", "pace", "description"):
         table.add_column(column, justify="right" if column in ("rate", "pitch", "pace") else "left")
     for name in engines:
         for language in ("zh", "en"):
-            voice_set = load_voice_set(name, language, show_voices_dir(show))
+            voice_set = load_voice_set(name, language, Context(show).voices_dir)
             for profile in voice_set.profiles.values():
                 if profile.language != language:
                     continue

@@ -16,12 +16,13 @@ from podcast.hanzi import TRADITIONAL, looks_traditional
 from podcast.model import LeftOut, Post, Turn
 from podcast.parse import roles
 from podcast.parse import title as titles
-from podcast.parse.blocks import Block, Line, markdown_blocks, text_blocks
+from podcast.parse.blocks import Block, Line, text_blocks
 from podcast.parse.broadcast import extract_broadcast
 from podcast.parse.dialogue import Dialogue, read_dialogue
 from podcast.parse.frontmatter import split_front_matter
 from podcast.parse.furniture import furniture, tail_start
 from podcast.parse.html import html_blocks
+from podcast.parse.markdown import markdown_blocks
 from podcast.parse.markers import find_marker
 from podcast.parse.source import DEFAULT_MAX_BYTES, detect_format, read_text
 from podcast.parse.wrapping import split_lead_ins, unglue_images, unwrap

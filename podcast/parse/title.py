@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from podcast.hanzi import localize, to_simplified
 from podcast.keywords import STOPWORDS_EN, tokenize, topics
 from podcast.parse.markers import ROLE_LABELS
+from podcast.text import is_chinese
 
 _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]\s|第[一二三四五六七八九十\d]+[章节部分])")
@@ -172,7 +173,7 @@ def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     """
     names = {w.lower() for s in speakers for w in re.findall(r"\w+", s)}
     topic = next((w for w in topics(texts, language) if w.lower() not in names), "")
-    zh = language.lower().startswith("zh")
+    zh = is_chinese(language)
     people = [s for s in speakers if s not in ROLE_LABELS and not re.search(r"\d", s)][:2]
     if zh:
         say = functools.partial(localize, language=language)  # 谈 or 談, as the post writes

@@ -8,7 +8,6 @@ entry, and guids come from the episode's first render.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,12 +15,10 @@ from lxml import etree
 
 from podcast import fsutil
 from podcast.config import Show
+from podcast.episodes import episode_folders, known_guid, read_episode, remember_guid, show_cover
 from podcast.errors import ConfigError, FeedError, OutputError
-from podcast.model import Episode
 from podcast.publish.feed import Item, build_feed, previous_items
 from podcast.publish.site import write_site
-from podcast.render.cover import generate_cover, load_cover
-from podcast.render.output import EPISODES, known_guid, remember_guid
 
 __all__ = ["Published", "publish"]
 
@@ -61,19 +58,19 @@ def publish(show: Show, output_root: Path, *, base_url: str | None = None) -> Pu
     previous = previous_items(output_root / "feed.xml")
     items: list[Item] = []
     kept: list[etree._Element] = []
-    folder_root = output_root / EPISODES
-    folders = (
-        sorted(p for p in folder_root.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if folder_root.is_dir()
-        else []
-    )
-    for folder in folders:
+    for folder in episode_folders(output_root):
         slug = folder.name
-        try:
-            episode = Episode.from_json(json.loads((folder / "episode.json").read_text(encoding="utf-8")))
-            size = (folder / episode.audio).stat().st_size
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            reason = "missing" if isinstance(exc, FileNotFoundError) else "unreadable or corrupt"
+        episode, damage = read_episode(folder)
+        size = None
+        if episode is not None:
+            try:
+                size = (folder / episode.audio).stat().st_size
+            except FileNotFoundError:
+                pass
+            except OSError:
+                damage = "unreadable"
+        if episode is None or size is None:
+            reason = "unreadable or corrupt" if damage else "missing"
             note = "; its previous feed entry is kept" if slug in previous else ""
             warnings.append(f"{folder}: episode.json or its audio is {reason}, skipped{note}")
             if slug in previous:
@@ -89,26 +86,13 @@ def publish(show: Show, output_root: Path, *, base_url: str | None = None) -> Pu
             )
         items.append(Item(episode, size))
 
-    _publish_cover(show, output_root)
+    try:
+        show_cover(show, output_root)
+    except OutputError as exc:
+        raise FeedError(f"cannot write the cover: {exc}") from exc
     feed = output_root / "feed.xml"
     fsutil.write_bytes(feed, build_feed(show, base, items, kept))
     site = write_site(show, output_root, items, f"{base}feed.xml")
     for item in items:
         remember_guid(output_root, item.episode.slug, item.episode.guid)
     return Published(feed, site, len(items) + len(kept), tuple(warnings))
-
-
-def _publish_cover(show: Show, output_root: Path) -> None:
-    """``<output>/cover.png``: the show's image (checked) or a generated cover."""
-    target = output_root / "cover.png"
-    if show.image:
-        source = (show.root / show.image).resolve()
-        cover = load_cover(source)
-        data = cover.png
-    else:
-        data = generate_cover(show.title, show.author or "").png
-    try:
-        if not target.exists() or target.read_bytes() != data:
-            fsutil.write_bytes(target, data)
-    except OSError as exc:
-        raise FeedError(f"cannot write the cover {target}: {exc.strerror or exc}") from exc

@@ -21,6 +21,7 @@ from lxml import etree
 from podcast import __version__
 from podcast.config import Show
 from podcast.model import Episode
+from podcast.text import is_chinese
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -120,7 +121,7 @@ def item_element(item: Item, show: Show, base_url: str) -> etree._Element:
     if "chapters" in episode.files:
         _sub(element, "podcast:chapters", url=episode_url(base_url, episode.slug, episode.files["chapters"]),
              type="application/json+chapters")  # fmt: skip
-    host = show.framing.host if episode.language.lower().startswith("zh") else show.framing_en.host
+    host = show.framing.host if is_chinese(episode.language) else show.framing_en.host
     _sub(element, "podcast:person", host, role="host")
     for speaker in episode.speakers:
         _sub(element, "podcast:person", speaker, role="guest")

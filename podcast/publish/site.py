@@ -16,7 +16,8 @@ from podcast import fsutil
 from podcast.config import Show
 from podcast.hanzi import localize, page_language
 from podcast.publish.feed import Item
-from podcast.render.transcript import Cue, parse_vtt
+from podcast.text import is_chinese
+from podcast.transcript import Cue, parse_vtt
 
 
 def duration(seconds: float) -> str:
@@ -82,7 +83,7 @@ def _say(lang: str) -> Callable[[str], str]:
 def write_site(show: Show, output_root: Path, items: Sequence[Item], feed_url: str) -> Path:
     """Write ``index.html`` and ``episodes/<slug>/index.html``; return the index."""
     environment = _environment()
-    zh = show.language.lower().startswith("zh")
+    zh = is_chinese(show.language)
     lang = page_language("zh" if show.language.lower() in ("zh", "zh-cn") else show.language)
     common = {"show": show, "zh": zh, "lang": lang, "feed_url": feed_url, "say": _say(lang)}
     ordered = sorted(items, key=lambda i: (i.episode.date or i.episode.rendered, i.episode.slug), reverse=True)
@@ -91,7 +92,7 @@ def write_site(show: Show, output_root: Path, items: Sequence[Item], feed_url: s
     page = environment.get_template("episode.html")
     for item in ordered:
         folder = output_root / "episodes" / item.episode.slug
-        episode_zh = item.episode.language.lower().startswith("zh")
+        episode_zh = is_chinese(item.episode.language)
         episode_lang = page_language(item.episode.language)
         html = page.render(
             e=item.episode,

@@ -11,6 +11,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from podcast.audio import ffmpeg
+from podcast.config import Show
+from podcast.errors import AudioError, ConfigError
 from podcast.pacing import INTRO_JINGLE_SECONDS, OUTRO_JINGLE_SECONDS
 
 Samples = npt.NDArray[np.float32]
@@ -91,3 +94,28 @@ def intro_sting(rate: int = 44100, seconds: float = INTRO_JINGLE_SECONDS) -> Sam
 def outro_sting(rate: int = 44100, seconds: float = OUTRO_JINGLE_SECONDS) -> Samples:
     """The closing sting: G–E–D–C falling home, over a C major pad."""
     return _sting([G5, E5, D5, C5], [C4, G4, C5, E5], seconds, rate)
+
+
+def show_jingles(show: Show, sample_rate: int) -> tuple[Samples, Samples]:
+    """The show's opening and closing stings (``[audio] jingle_in``/``jingle_out``): its own
+    files, the generated ones (not set), or none (``"none"``)."""
+    return _jingle(show, "jingle_in", sample_rate), _jingle(show, "jingle_out", sample_rate)
+
+
+def _jingle(show: Show, key: str, sample_rate: int) -> Samples:
+    setting = getattr(show, key)
+    if setting is None:
+        return intro_sting(sample_rate) if key == "jingle_in" else outro_sting(sample_rate)
+    if setting.lower() == "none":
+        return np.zeros(0, np.float32)
+    path = (show.root / setting).resolve()
+    if not path.is_file():
+        raise ConfigError(f"audio.{key}: {path} does not exist")
+    try:
+        samples = ffmpeg.decode_file(str(path), sample_rate=sample_rate)
+    except AudioError as exc:
+        raise AudioError(f"audio.{key}: {path} is not an audio file ffmpeg can read ({exc})") from exc
+    if len(samples) == 0:
+        raise AudioError(f"audio.{key}: {path} holds no audio")
+    peak = float(np.max(np.abs(samples)))
+    return (samples / peak * 0.7).astype(np.float32) if peak > 0 else samples

@@ -20,7 +20,8 @@ from podcast.pacing import overhead_seconds
 from podcast.profiles import VoiceSet
 from podcast.script.bridges import in_own_voice
 from podcast.script.summarize import Budget, ExtractiveSummarizer, Summarizer
-from podcast.script.text import attribution, speech_units
+from podcast.script.text import attribution
+from podcast.text import is_chinese, speech_units
 
 __all__ = [
     "Budget",
@@ -73,7 +74,7 @@ def framing_for(post: Post, show: Show) -> Framing:
     """The show's framing for the post's language: ``[broadcast]``, ``[broadcast.en]``, or
     for a traditional post ``[broadcast.zh-Hant]``, else ``[broadcast]`` written in
     traditional characters (``我是數字祕書小雅，今天播報《…》``)."""
-    if not post.language.lower().startswith("zh"):
+    if not is_chinese(post.language):
         return show.framing_en
     if not is_traditional_tag(post.language):
         return show.framing
@@ -95,7 +96,7 @@ def minutes_words(seconds: float, language: str) -> str:
     ('兩分鐘', 'one minute', 'three minutes')
     """
     minutes = max(1, math.floor(seconds / 60 + 0.5))
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         return localize(f"{_ZH_NUMBERS[minutes] if minutes <= 10 else minutes}分钟", language)
     word = _EN_NUMBERS[minutes] if minutes <= 10 else str(minutes)
     return f"{word} minute{'s' if minutes > 1 else ''}"
@@ -103,17 +104,16 @@ def minutes_words(seconds: float, language: str) -> str:
 
 def _frame(template: str, post: Post, show: Show, framing: Framing, seconds: float) -> str:
     broadcast = post.broadcast or {}
-    meta = post.metadata
     author = (
-        _text(meta.get("author_display"))
+        post.author_display
         or broadcast.get("author")
         or framing.author_display
         or post.author
         or show.author
-        or ("博主" if post.language.lower().startswith("zh") else "the blog")
+        or ("博主" if is_chinese(post.language) else "the blog")
     )
-    tagline = _text(meta.get("tagline")) or broadcast.get("tagline") or framing.tagline
-    if author.endswith("s") and not post.language.lower().startswith("zh"):
+    tagline = post.tagline or broadcast.get("tagline") or framing.tagline
+    if author.endswith("s") and not is_chinese(post.language):
         template = template.replace("{author}'s", "{author}'")  # "The Editors' latest post"
     text = template.format(
         host=framing.host,
@@ -126,7 +126,7 @@ def _frame(template: str, post: Post, show: Show, framing: Framing, seconds: flo
     )
     # An empty field leaves its punctuation behind ("播报，。"): tidy it.
     text = re.sub(r"[，,、]\s*(?=[。！？.!?])", "", text)
-    return " ".join(text.split()) if not post.language.lower().startswith("zh") else text
+    return " ".join(text.split()) if not is_chinese(post.language) else text
 
 
 def frame_texts(post: Post, show: Show, seconds: float) -> tuple[str, str]:
@@ -134,10 +134,6 @@ def frame_texts(post: Post, show: Show, seconds: float) -> tuple[str, str]:
     is summarized)."""
     framing = framing_for(post, show)
     return _frame(framing.intro, post, show, framing, seconds), _frame(framing.outro, post, show, framing, seconds)
-
-
-def _text(value: object) -> str | None:
-    return str(value).strip() or None if value is not None else None
 
 
 def write_script(

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from podcast.hanzi import localize
 from podcast.keywords import topics
 from podcast.model import Post, Turn
-from podcast.script.text import clean_for_speech, split_sentences
+from podcast.script.text import clean_for_speech
+from podcast.text import is_chinese, join_sentences, speech_units, split_sentences
 
 _SOUND_CUES = re.compile(
     r"^(?:SOUNDBITE|SOUND ?BITE|BEGIN|END|MUSIC|CROSSTALK|INAUDIBLE|UNINTELLIGIBLE|APPLAUSE|BREAK|COMMERCIAL|"
@@ -51,7 +52,7 @@ def direction_line(turn: Turn, language: str) -> str | None:
     if not text:
         return None
     subject = turn.subject or ""
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         if re.fullmatch(r"[\u3400-\u9fff]{1,2}", text):  # （笑）
             said = {"笑": "笑了", "哭": "哭了", "叹气": "叹了口气", "嘆氣": "嘆了口氣"}.get(text)
             text = localize(said, language) if said else text
@@ -87,7 +88,7 @@ def in_own_voice(text: str, author: str | None, language: str) -> str:
     >>> in_own_voice("I met him in Kyoto.", None, "en")
     'The author writes: I met him in Kyoto.'
     """
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         return localize(f"{author or '作者'}写道：", language) + text if _FIRST_PERSON_ZH.search(text) else text
     return f"{author or 'The author'} writes: {text}" if _FIRST_PERSON_EN.search(text) else text
 
@@ -101,13 +102,10 @@ def opening(post: Post, language: str, budget_units: float) -> tuple[str, frozen
     >>> opening(post, "zh", 400)
     ('这是李白关于压缩的对话。两人从无损压缩谈起。', frozenset())
     """
-    from podcast.script.text import speech_units
-
     source: list[str] = []
     used: frozenset[int] = frozenset()
-    summary = post.metadata.get("summary") or post.metadata.get("description")
-    if isinstance(summary, str) and summary.strip():
-        source = split_sentences(summary)
+    if post.summary:
+        source = split_sentences(post.summary)
     elif post.preface:
         source = split_sentences(_PREFACE_LABEL.sub("", post.preface[0].strip(), count=1))
     else:
@@ -137,12 +135,10 @@ def transition(cut: Sequence[str], kept: str, language: str) -> str | None:
     topic = next((w for w in topics(cut, language) if w.lower() not in kept.lower()), None)
     if topic is None:
         return None
-    if language.lower().startswith("zh"):
+    if is_chinese(language):
         return f"{localize('中间还聊到了', language)}{topic}。"
     return f"They also talk about {topic}."
 
 
 def _joined(sentences: Sequence[str], language: str) -> str:
-    from podcast.script.text import join_sentences
-
     return join_sentences(list(sentences), language)

@@ -27,7 +27,8 @@ from podcast.hanzi import to_simplified
 from podcast.keywords import tokenize
 from podcast.model import Post, Segment, Turn
 from podcast.script.bridges import OWN_VOICE, direction_line
-from podcast.script.text import clean_for_speech, speech_units, split_attribution, split_sentences
+from podcast.script.text import clean_for_speech, split_attribution
+from podcast.text import speech_units, split_sentences
 
 UnitKind = Literal["speech", "narration", "direction"]
 Dependency = Literal["refers back", "replies", "answers", "asks", "reacts", "introduces"]

@@ -39,7 +39,11 @@ def script_key(
         "version": __version__,
         "post": post.to_json(),
         "metadata": {k: str(v) for k, v in post.metadata.items()},
-        "framing": [asdict(show.framing), asdict(show.framing_en)],
+        "framing": [
+            asdict(show.framing),
+            asdict(show.framing_en),
+            asdict(show.framing_hant) if show.framing_hant else None,
+        ],
         "author": show.author,
         "voices": [voices.engine, voices.narrator, list(voices.speakers), narrator.pace()],
         "pinned": dict(show.speaker_voices),

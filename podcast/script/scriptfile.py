@@ -30,6 +30,7 @@ from podcast.config import STYLES
 from podcast.errors import ParseError, ScriptError
 from podcast.model import Script, Segment, SegmentRole
 from podcast.parse.frontmatter import split_front_matter
+from podcast.text import is_chinese
 
 HELP_COMMENT = (
     "<!-- One paragraph per segment: **speaker**：what is said. Edit, delete or reorder freely;\n"
@@ -88,7 +89,7 @@ def from_markdown(text: str, source: str) -> Script:
     if not paragraphs:
         raise ScriptError(f"{source}: line {used + 1}: the script has no paragraphs (**speaker**：text)")
     language = str(meta.get("language") or "zh")
-    zh = language.lower().startswith("zh")
+    zh = is_chinese(language)
     entries: list[tuple[str, str]] = []
     for line, paragraph in paragraphs:
         match = _PARAGRAPH.match(paragraph)

@@ -17,7 +17,8 @@ from podcast.keywords import keyword_weights
 from podcast.model import Post, Turn
 from podcast.script import bridges, exchanges
 from podcast.script.exchanges import Unit
-from podcast.script.text import attribution, join_sentences, speech_units
+from podcast.script.text import attribution
+from podcast.text import join_sentences, speech_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class ExtractiveSummarizer:
         weights = keyword_weights([u.text for u in found], language)
         kept = self._select(found, weights, budget, room)
         turns = self._turns(found, kept, budget)
-        return opened + self._with_transitions(found, kept, turns, budget, room)
+        return opened + self._with_transitions(found, kept, turns, budget, room, post.title)
 
     # ------------------------------------------------------------------ selection
 
@@ -190,14 +191,15 @@ class ExtractiveSummarizer:
         ]
 
     def _with_transitions(
-        self, found: Sequence[Unit], kept: set[int], turns: list[Turn], budget: Budget, room: float
+        self, found: Sequence[Unit], kept: set[int], turns: list[Turn], budget: Budget, room: float, title: str
     ) -> list[Turn]:
         """Where two or more whole turns are cut between kept ones, the host may say where the
-        talk went, in the cut turns' own key word, while there is room."""
+        talk went, in the cut turns' own key word (one the title and the kept lines do not
+        already name), while there is room."""
         language = budget.language
         runs = self._runs(found, kept)
         spent = self._cost(found, kept, budget)
-        said = " ".join(t.text for t in turns)
+        said = " ".join([title, *(t.text for t in turns)])
         result: list[Turn] = []
         added = 0
         for index, (run, turn) in enumerate(zip(runs, turns, strict=True)):

@@ -22,6 +22,7 @@ from podcast.audio.silence import voiced_span
 from podcast.errors import ServiceError, SpeechError
 from podcast.speech.base import Audio, Engine, Prosody, Timing
 from podcast.speech.cache import SegmentCache, quantize, segment_key
+from podcast.text import split_sentences
 
 __all__ = ["Audio", "AutoEngine", "Engine", "Prosody", "Spoken", "Timing", "load_engine", "speak"]
 
@@ -39,16 +40,26 @@ SILENCE_DB = -45.0
 
 
 def load_engine(name: str, *, lexicon_paths: tuple[Path, ...] = ()) -> Engine:
-    """The engine registered as ``name``, built with the show's lexicon files."""
-    factory = registry.load(registry.ENGINES, name)
-    if name in ("offline", "auto") and lexicon_paths:
+    """The engine registered as ``name``, built with the show's lexicon files: every factory
+    that takes a ``lexicon`` keyword gets it, built-in or plugin alike."""
+    factory = cast(Callable[..., object], registry.load(registry.ENGINES, name))
+    if lexicon_paths and _takes_lexicon(factory):
         from podcast.speech.normalize import load_lexicon
 
-        lexicon = load_lexicon(*lexicon_paths)
-        engine = factory(lexicon=lexicon)  # type: ignore[operator]
+        engine = factory(lexicon=load_lexicon(*lexicon_paths))
     else:
-        engine = factory()  # type: ignore[operator]
+        engine = factory()
     return cast(Engine, engine)
+
+
+def _takes_lexicon(factory: Callable[..., object]) -> bool:
+    import inspect
+
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return False
+    return "lexicon" in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
 class AutoEngine:
@@ -60,6 +71,11 @@ class AutoEngine:
 
     name = "auto"
     version = "auto"
+
+    @property
+    def max_concurrent(self) -> int:
+        """The chosen engine's."""
+        return int(getattr(self.choose()[0], "max_concurrent", 1))
 
     def __init__(self, lexicon: object | None = None, probe: Callable[[Engine], None] | None = None) -> None:
         self._lexicon = lexicon
@@ -114,7 +130,6 @@ def sentences_of(text: str) -> list[str]:
     >>> sentences_of("李老师说：压缩的是函数。不是文本！")
     ['李老师说：压缩的是函数。', '不是文本！']
     """
-    from podcast.script.text import split_sentences
 
     return [s for s in split_sentences(text) if re.search(r"\w", s)]
 
@@ -150,7 +165,7 @@ def speak_parts(
     if not sentences:
         raise SpeechError(f"nothing to say in {text.strip()[:40]!r}")
     version = engine.version
-    parallel = max(1, int(getattr(engine, "max_concurrent", 1)))  # edge: 4 calls in flight
+    parallel = max(1, engine.max_concurrent)  # edge: 4 calls in flight
     clips: list[Audio | None] = [None] * len(sentences)
     missing: list[int] = []
     for index, (sentence, prosody) in enumerate(voiced):

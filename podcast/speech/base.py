@@ -8,6 +8,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from podcast.model import Prosody as Prosody  # the voice settings every stage shares (re-exported)
+
 
 @dataclass(frozen=True, slots=True)
 class Timing:
@@ -19,20 +21,6 @@ class Timing:
     """Seconds from the start of the audio."""
     end: float
     """Seconds from the start of the audio; ``end >= start``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Prosody:
-    """How a voice should speak: the engine's voice id plus rate, pitch and volume."""
-
-    voice: str
-    """The engine's own voice identifier (``baker``, ``zh-CN-XiaoxiaoNeural``)."""
-    rate: float = 1.0
-    """Speaking-rate multiplier: 1.1 is 10 % faster."""
-    pitch: float = 1.0
-    """Pitch multiplier: 1.05 is 5 % higher."""
-    volume: float = 1.0
-    """Loudness multiplier before the episode's loudness normalization."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -57,10 +45,15 @@ class Audio:
 @runtime_checkable
 class Engine(Protocol):
     """A text-to-speech engine. Built-ins and plugins register under the
-    ``xiaoya_podcast.engines`` entry-point group."""
+    ``xiaoya_podcast.engines`` entry-point group: the entry point is a factory (a class or a
+    function) called with no arguments, or with ``lexicon=`` (the show's
+    :class:`~podcast.speech.normalize.Lexicon`, built-in readings included) when it accepts
+    that keyword, so a plugin reads the show's words the way the built-in voices do."""
 
     name: str
     """Registry name (``offline``, ``edge``)."""
+    max_concurrent: int
+    """How many ``synthesize`` calls may run at once (1 for a local model; a service's limit)."""
 
     @property
     def version(self) -> str:

@@ -259,6 +259,7 @@ class EnglishReader:
     """
 
     name = "espeak"
+    max_concurrent = 1
 
     def __init__(self, voice: str = DEFAULT_VOICE) -> None:
         """``voice`` is an espeak-ng voice name, with ``+variant`` (``en-us+f3``)."""

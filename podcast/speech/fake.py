@@ -24,6 +24,7 @@ class FakeEngine:
     """Tone bursts, one per syllable, at a Mandarin news pace; one timing per sentence."""
 
     name = "fake"
+    max_concurrent = 1
     version = "fake-1"
 
     def __init__(self, fail_on: str | None = None) -> None:

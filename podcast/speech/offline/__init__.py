@@ -87,6 +87,8 @@ class OfflineEngine:
     the models loaded (once per process) by the first ``synthesize``."""
 
     name = "offline"
+    max_concurrent = 1
+    """One model call at a time per engine (the model uses the cores it is given)."""
 
     def __init__(self, seed: int = 0, threads: int | None = None, lexicon: normalize.Lexicon | None = None) -> None:
         """``seed`` fixes the model's dropout noise (same seed, same samples);
