@@ -117,6 +117,9 @@ class Show:
     """Voice profile per speaker (``[voices.speakers]``): ``李老师 = "lin"``."""
     aliases: Mapping[str, list[str]] = field(default_factory=dict)
     """Speaker aliases for every post (``[speakers]``): ``李老师 = ["李", "立委"]``."""
+    summarizers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Each summarizer's settings (``[summarizer.llm]``: ``base_url``, ``model``…), checked
+    by the summarizer itself."""
     jingle_in: str | None = None
     """The show's own opening jingle (``[audio] jingle_in``); None: the generated sting;
     ``"none"``: no jingle."""
@@ -171,7 +174,7 @@ def load_show(path: Path | None) -> Show:
 
 def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
     """Validate a parsed ``podcast.toml``; every error names the file and the key."""
-    known = {"show", "broadcast", "voices", "speakers", "audio"}
+    known = {"show", "broadcast", "voices", "speakers", "audio", "summarizer"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{path}: unknown table [{key}] (known: {', '.join(sorted(known))})")
@@ -239,6 +242,11 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         aliases[name] = list(labels)
 
     audio_values = _audio(_table(data, "audio", path), path)
+    summarizers: dict[str, dict[str, Any]] = {}
+    for name, table in _table(data, "summarizer", path).items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [summarizer.{name}] must be a table of settings")
+        summarizers[str(name)] = dict(table)
 
     minutes = float(values.pop("minutes", 2.0))
     return Show(
@@ -251,6 +259,7 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         engine=engine,
         speaker_voices=dict(speakers),
         aliases=aliases,
+        summarizers=summarizers,
         root=path.parent.resolve(),
         path=path,
     )

@@ -191,6 +191,8 @@ class Script:
     """The speech engine the script was budgeted for."""
     summarizer: str = "extractive"
     """The summarizer that condensed the post."""
+    summarizer_model: str | None = None
+    """For a model's retelling: the model and the prompt version (``qwen2.5:7b, prompt v1``)."""
     style: str = "narrated"
     """``narrated``: the host reads every line; ``voiced``: the host says each attribution and
     the speaker's voice the words."""

@@ -68,6 +68,10 @@ class Settings:
     """Episode length."""
     output_root: Path | None = None
     """Where episodes are written."""
+    model: str | None = None
+    """The model a model-based summarizer asks (``--model``; else its ``[summarizer.NAME]``)."""
+    force: bool = False
+    """Ask the summarizer's model again instead of reusing its cached answer."""
 
     def resolve(self, show: Show, script: Script | None = None) -> Settings:
         """Every setting decided: flag > environment > the script's own (for an edited
@@ -82,6 +86,8 @@ class Settings:
             summarizer=_first(self.summarizer, env("summarizer"), DEFAULT_SUMMARIZER),
             target_seconds=_first(self.target_seconds, script.target_seconds if script else None, show.minutes * 60.0),
             output_root=_first(self.output_root, Path(output) if output else None, show.root / show.output),
+            model=self.model,
+            force=self.force,
         )
 
 
@@ -162,8 +168,15 @@ class Context:
     @cached_property
     def summarizer(self) -> Summarizer:
         """The summarizer the settings name."""
-        assert self.settings.summarizer is not None
-        return load_summarizer(self.settings.summarizer)
+        name = self.settings.summarizer
+        assert name is not None
+        return load_summarizer(
+            name,
+            settings=self.show.summarizers.get(name, {}),
+            model=self.settings.model,
+            cache_dir=self.cache.root.parent,
+            force=self.settings.force,
+        )
 
 
 # ---------------------------------------------------------------- parse, script
@@ -207,11 +220,15 @@ class RenderOptions:
     """Close the loop on duration (re-budget with the measured pace, nudge the rate)."""
     slug: str | None = None
     """The episode's folder name; None: from the post's file name or title."""
+    model: str | None = None
+    """The model a model-based summarizer asks."""
+    force: bool = False
+    """Ask the summarizer's model again."""
 
     @property
     def settings(self) -> Settings:
         """The settings these options give."""
-        return Settings(self.engine, self.summarizer, self.target_seconds, self.output_root)
+        return Settings(self.engine, self.summarizer, self.target_seconds, self.output_root, self.model, self.force)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,10 +292,14 @@ def render_in(
         report("script", 0, 1)
 
         def rewrite(voices: VoiceSet) -> Script:
-            return write_script_cached(
+            writer = _write_script if context.settings.force else write_script_cached
+            options = {} if context.settings.force else {"root": cache.root.parent}
+            script, plan = writer(
                 source, show=show, voices=voices, target_seconds=target, summarizer=context.summarizer,
-                jingle_seconds=jingle_seconds, root=cache.root.parent,
-            )[0]  # fmt: skip
+                jingle_seconds=jingle_seconds, **options,
+            )  # fmt: skip
+            warnings.extend(n for n in plan.notes if n not in warnings)
+            return script
 
         # The intro and outro are known before the summary: voice them while the summarizer
         # loads its dictionaries (model inference releases the GIL).

@@ -55,7 +55,7 @@ def settings_material(show: Show, options: RenderOptions) -> dict[str, Any]:
         "package": __version__,
         "engine": engine_name,
         "engine_version": engine.version,
-        "summarizer": context.settings.summarizer,
+        "summarizer": getattr(context.summarizer, "identity", context.settings.summarizer),
         "target_seconds": round(context.target_seconds, 3),
         "fit": options.fit,
         "show": {

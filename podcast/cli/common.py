@@ -29,6 +29,13 @@ SummarizerOption = Annotated[
     str | None,
     typer.Option("--summarizer", help="How to condense a post (default: $PODCAST_SUMMARIZER or extractive)."),
 ]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="The model --summarizer llm asks (default: [summarizer.llm] model in podcast.toml)."),
+]
+ForceModelOption = Annotated[
+    bool, typer.Option("--force", help="Ask the summarizer's model again instead of reusing its cached answer.")
+]
 FitOption = Annotated[bool, typer.Option("--fit/--no-fit", help="Land the length on the target.")]
 MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this.")

@@ -12,8 +12,10 @@ from podcast.cli.common import (
     ConfigOption,
     EngineOption,
     FitOption,
+    ForceModelOption,
     MaxBytesOption,
     MinutesOption,
+    ModelOption,
     OutputOption,
     SecondsOption,
     SummarizerOption,
@@ -60,6 +62,8 @@ def render_command(
     seconds: SecondsOption = None,
     slug: Annotated[str | None, typer.Option("--slug", help="The episode's folder name.")] = None,
     summarizer: SummarizerOption = None,
+    model: ModelOption = None,
+    force: ForceModelOption = False,
     fit: FitOption = True,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -84,7 +88,7 @@ def render_command(
         target = target_seconds(minutes, seconds, show)
     options = RenderOptions(
         output_root=output_root(output, show), engine=engine, target_seconds=target, summarizer=summarizer,
-        fit=fit, slug=slug,
+        fit=fit, slug=slug, model=model, force=force,
     )  # fmt: skip
     with Progress(
         TextColumn("{task.description}"),

@@ -11,8 +11,10 @@ from podcast import fsutil
 from podcast.cli.common import (
     ConfigOption,
     EngineOption,
+    ForceModelOption,
     MaxBytesOption,
     MinutesOption,
+    ModelOption,
     SecondsOption,
     SummarizerOption,
     console_err,
@@ -21,6 +23,7 @@ from podcast.cli.common import (
     target_seconds,
     warn,
 )
+from podcast.model import Script
 from podcast.parse.source import DEFAULT_MAX_BYTES
 from podcast.pipeline import Context, Settings, read_post, write_script
 from podcast.script.scriptfile import to_markdown
@@ -48,6 +51,8 @@ def script(
     minutes: MinutesOption = None,
     seconds: SecondsOption = None,
     summarizer: SummarizerOption = None,
+    model: ModelOption = None,
+    force: ForceModelOption = False,
     engine: EngineOption = None,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -55,13 +60,20 @@ def script(
 ) -> None:
     show = load_show_for(post, config)
     context = Context(
-        show, Settings(engine=engine, summarizer=summarizer, target_seconds=target_seconds(minutes, seconds, show))
+        show,
+        Settings(
+            engine=engine,
+            summarizer=summarizer,
+            target_seconds=target_seconds(minutes, seconds, show),
+            model=model,
+            force=force,
+        ),
     )
     _ = context.summarizer  # an unknown summarizer is one line before the post is read
     parsed = read_post(post, context, max_bytes=max_bytes)
     warn(parsed.warnings, quiet=quiet)
     written, plan = write_script(parsed, context)
-    warn(context.notes, quiet=quiet)
+    warn([*context.notes, *plan.notes], quiet=quiet)
     text = to_markdown(written)
     if output is None:
         typer.echo(text, nl=False)
@@ -70,8 +82,14 @@ def script(
     if not quiet:
         where = f" → {output}" if output else ""
         console_err.print(
-            f"script{where}: {len(written.segments)} segments, about {plan.estimated_seconds:.0f} s "
+            f"script{where} by {_writer(written)}: {len(written.segments)} segments, "
+            f"about {plan.estimated_seconds:.0f} s "
             f"({plan.speech_seconds:.0f} s of speech at {plan.pace:g}/s + {plan.overhead_seconds:.0f} s of "
             f"jingles and pauses; target {plan.target_seconds:.0f} s)",
             soft_wrap=True,
         )
+
+
+def _writer(script: Script) -> str:
+    """Which summarizer wrote the script (and with which model)."""
+    return f"{script.summarizer} ({script.summarizer_model})" if script.summarizer_model else script.summarizer

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from podcast import registry
 from podcast.config import Framing, Show
@@ -54,6 +56,9 @@ class Plan:
     """Estimated seconds of speech, intro and outro included."""
     overhead_seconds: float
     """Estimated seconds of jingles and pauses."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about how the script was written (a model's retelling that
+    was not used, and why)."""
 
     @property
     def estimated_seconds(self) -> float:
@@ -61,13 +66,30 @@ class Plan:
         return self.speech_seconds + self.overhead_seconds
 
 
-def load_summarizer(name: str) -> Summarizer:
-    """The summarizer registered as ``name``."""
+def load_summarizer(name: str, **options: Any) -> Summarizer:
+    """The summarizer registered as ``name``, built with those of ``options`` its factory
+    takes (``settings``: its ``[summarizer.NAME]`` table; ``model``; ``cache_dir``; ``force``)."""
     factory = registry.load(registry.SUMMARIZERS, name)
-    summarizer = factory() if callable(factory) else factory
+    if callable(factory):
+        accepted = _accepted(factory, options)
+        summarizer = factory(**accepted)
+    else:
+        summarizer = factory
     if not isinstance(summarizer, Summarizer):
         raise ScriptError(f"summarizer {name!r} does not implement summarize(post, budget)")
     return summarizer
+
+
+def _accepted(factory: Callable[..., object], options: dict[str, Any]) -> dict[str, Any]:
+    import inspect
+
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return options
+    return {k: v for k, v in options.items() if k in parameters}
 
 
 def framing_for(post: Post, show: Show) -> Framing:
@@ -182,6 +204,9 @@ def write_script(
 
     if not turns:
         raise ScriptError(f"{post.source}: nothing left to retell once links and markup are removed")
+    # A summarizer may say who really wrote the summary (a model, or its fallback) and why.
+    report = getattr(summarizer, "report", None)
+    written_by, model, notes = report() if callable(report) else (summarizer.name, None, ())
     # Narrated (the sample's way): the host reads every line; voiced: each speaker's profile.
     if framing.style == "voiced":
         assigned = voices.assign(post.speakers, show.speaker_voices)
@@ -217,7 +242,8 @@ def write_script(
         date=post.date,
         host=framing.host,
         engine=voices.engine,
-        summarizer=summarizer.name,
+        summarizer=written_by,
+        summarizer_model=model,
         style=framing.style,
     )
     plan = Plan(
@@ -227,5 +253,6 @@ def write_script(
         body_used=body_used,
         speech_seconds=(body_used + frame_units) / pace,
         overhead_seconds=overhead(len(segments)),
+        notes=tuple(notes),
     )
     return script, plan

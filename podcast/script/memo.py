@@ -48,7 +48,7 @@ def script_key(
         "voices": [voices.engine, voices.narrator, list(voices.speakers), narrator.pace()],
         "pinned": dict(show.speaker_voices),
         "target": round(target, 3),
-        "summarizer": summarizer.name,
+        "summarizer": getattr(summarizer, "identity", summarizer.name),
         "jingles": None if jingle_seconds is None else round(jingle_seconds, 3),
     }
     text = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
@@ -70,13 +70,16 @@ def write_script_cached(
     path = (root or cache_dir()) / "scripts" / key[:2] / f"{key}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return from_markdown(data["script"], post.source), Plan(**data["plan"])
+        plan = data["plan"]
+        return from_markdown(data["script"], post.source), Plan(**{**plan, "notes": tuple(plan.get("notes", ()))})
     except (OSError, ValueError, KeyError, TypeError):
         pass  # a miss, or an entry from elsewhere: write it again
     script, plan = write_script(
         post, show=show, voices=voices, target_seconds=target_seconds, summarizer=summarizer,
         jingle_seconds=jingle_seconds,
     )  # fmt: skip
+    if plan.notes:
+        return script, plan  # a fallback (the model was down): ask again next time
     # A read-only cache only costs time here; the segment cache reports it.
     with contextlib.suppress(OutputError):
         fsutil.write_text(path, json.dumps({"script": to_markdown(script), "plan": asdict(plan)}, ensure_ascii=False))

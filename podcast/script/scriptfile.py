@@ -55,6 +55,7 @@ def to_markdown(script: Script) -> str:
         "engine": script.engine,
         "host": script.host,
         "summarizer": script.summarizer,
+        **({"summarizer_model": script.summarizer_model} if script.summarizer_model else {}),
         "style": script.style,
         "voices": script.voices,
     }
@@ -124,6 +125,7 @@ def from_markdown(text: str, source: str) -> Script:
         host=host,
         engine=str(meta.get("engine") or "offline"),
         summarizer=str(meta.get("summarizer") or "extractive"),
+        summarizer_model=str(meta["summarizer_model"]) if meta.get("summarizer_model") else None,
         style=style,
     )
 

@@ -22,9 +22,9 @@ The package's modules, each depending only on those before it:
 
 from __future__ import annotations
 
+from podcast.slots import ProcessSlots
 from podcast.speech.edge.engine import EdgeEngine
 from podcast.speech.edge.failures import backoff_delay
-from podcast.speech.edge.slots import ProcessSlots
 from podcast.speech.edge.stream import (
     SAMPLE_RATE,
     EdgeRequest,

@@ -20,9 +20,9 @@ import numpy as np
 from podcast.audio import ffmpeg
 from podcast.errors import ServiceError, UnknownNameError
 from podcast.paths import cache_dir
+from podcast.slots import ProcessSlots
 from podcast.speech.base import Audio, Prosody
 from podcast.speech.edge.failures import _Fault, _give_up_message, _RetryableError, _service_call, backoff_delay
-from podcast.speech.edge.slots import ProcessSlots
 from podcast.speech.edge.stream import (
     SAMPLE_RATE,
     EdgeRequest,

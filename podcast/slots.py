@@ -1,5 +1,6 @@
-"""Cross-process call slots: at most ``max_concurrent`` edge-tts calls in flight across the
-processes of this user, held as ``flock(2)`` locks on files under ``cache_dir()/locks``."""
+"""Cross-process call slots: at most ``count`` calls to a service (the edge-tts voices, a
+language model) in flight across the processes of this user, held as ``flock(2)`` locks on
+files under ``cache_dir()/locks``."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ from pathlib import Path
 
 from podcast.errors import ServiceError
 
-# Named after the package, as when the engine was one module: log settings keep applying.
-_log = logging.getLogger("podcast.speech.edge")
+_log = logging.getLogger("podcast.slots")
 
 # --- Slots -----------------------------------------------------------------------------
 
 _SLOT_NOTE = (
-    b"A slot for one call to the edge-tts service, held with flock(2) while the call runs.\n"
-    b"Safe to delete when no podcast process is running.\n"
+    b"A slot for one call to a service (edge-tts, a language model), held with flock(2) while\n"
+    b"the call runs. Safe to delete when no podcast process is running.\n"
 )
 # Waiting for a slot another process holds is a poll; the jitter keeps waiters apart.
 _POLL_SECONDS = (0.02, 0.1)
@@ -37,16 +37,18 @@ class ProcessSlots:
     admit every caller, and only the limit within each process applies.
     """
 
-    def __init__(self, directory: Path, count: int) -> None:
+    def __init__(self, directory: Path, count: int, service: str = "edge-tts") -> None:
         self.directory = Path(directory)
         self.count = count
+        self.service = service
+        """What the slots are for: it names the lock files and the messages."""
         self._ready: bool | None = None
         self._ready_lock = threading.Lock()
 
     @property
     def paths(self) -> list[Path]:
         """The lock files, one per slot."""
-        return [self.directory / f"edge-tts-slot-{n}.lock" for n in range(self.count)]
+        return [self.directory / f"{self.service}-slot-{n}.lock" for n in range(self.count)]
 
     def _prepare(self) -> bool:
         with self._ready_lock:
@@ -55,7 +57,7 @@ class ProcessSlots:
                     import fcntl  # noqa: F401
                 except ImportError:
                     self._ready = False
-                    _log.warning("no fcntl here: the edge-tts call limit applies within each process only")
+                    _log.warning("no fcntl here: the %s call limit applies within each process only", self.service)
                     return False
                 try:
                     self.directory.mkdir(parents=True, exist_ok=True)
@@ -65,7 +67,8 @@ class ProcessSlots:
                 except OSError as exc:
                     self._ready = False
                     _log.warning(
-                        "cannot create edge-tts slot files in %s (%s): the call limit applies within each process only",
+                        "cannot create %s slot files in %s (%s): the call limit applies within each process only",
+                        self.service,
                         self.directory,
                         exc.strerror or exc,
                     )
@@ -110,7 +113,7 @@ class ProcessSlots:
                 return
             if deadline is not None and time.monotonic() >= deadline:
                 raise ServiceError(
-                    f"waited {timeout:.3g} s for one of the {self.count} edge-tts call slots in "
+                    f"waited {timeout:.3g} s for one of the {self.count} {self.service} call slots in "
                     f"{self.directory}: other podcast processes hold them all; wait for them to finish "
                     "or stop them"
                 )
@@ -122,7 +125,7 @@ def _create_lock_file(path: Path) -> None:
     be locked right now) and never leaving it empty."""
     if path.exists():
         return
-    fd, tmp = tempfile.mkstemp(prefix=".edge-tts-slot.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", dir=path.parent)
     try:
         os.write(fd, _SLOT_NOTE)
         os.close(fd)
