@@ -4,23 +4,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+BASE := $(VENV)/.installed-base-$(SUM)
+DEV := $(VENV)/.installed-dev-$(SUM)
 
 .PHONY: demo test lint bench clean
 
-demo: $(STAMP)
+# The demo needs only what rendering needs; the tests add the dev extras.
+demo: $(BASE)
 	$(BIN)/podcast voices install --quiet
 	$(BIN)/podcast render episodes/lossless-compression.md
 
-test: $(STAMP) lint
+test: $(DEV) lint
 	$(BIN)/podcast voices install --quiet
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check podcast tests bench
 	$(BIN)/mypy podcast tests
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/real_layouts.py
 	$(BIN)/python bench/script_quality.py
@@ -28,11 +31,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/batch.py
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(BASE): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-base-*
+	touch $@
+
+$(DEV): $(BASE)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-dev-*
 	touch $@
 
 clean:

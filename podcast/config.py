@@ -194,8 +194,10 @@ def show_from_dict(data: Mapping[str, Any], path: Path) -> Show:
         values[key] = value
     if "type" in values and values["type"] not in ("episodic", "serial"):
         raise ConfigError(f"{path}: show.type must be 'episodic' or 'serial'")
-    if "base_url" in values and not re.match(r"^https?://[^/\s]+", str(values["base_url"])):
-        raise ConfigError(f"{path}: show.base_url must be an http:// or https:// address")
+    if "base_url" in values:
+        from podcast.urls import public_base
+
+        values["base_url"] = public_base(str(values["base_url"]), f"{path}: show.base_url")
     if "owner_email" in values and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["owner_email"]):
         raise ConfigError(f"{path}: show.owner_email is not an e-mail address")
     if "category" in values:
@@ -301,13 +303,33 @@ def _framing(base: Framing, table: Mapping[str, Any], prefix: str, path: Path) -
     return framing
 
 
+TEMPLATE_FIELDS = ("host", "host_title", "title", "author", "tagline", "speaker", "minutes")
+"""The fields a framing template may name."""
+
+
 def check_template(template: str, where: str) -> None:
-    """Refuse a template with unknown fields before it is used."""
-    sample = {"host": "", "host_title": "", "title": "", "author": "", "tagline": "", "speaker": "", "minutes": ""}
+    """Refuse a template that is not plain text with known ``{fields}``: an unknown field,
+    attribute or index access (``{title.x}``, ``{title[0]}``), a conversion or a format spec
+    (``{title:>1000000000}`` would allocate a gigabyte) — one line naming the key.
+
+    >>> check_template("我是{host}，今天播报《{title}》。", "t")
+    >>> check_template("{title.upper}", "broadcast.intro")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    podcast.errors.ConfigError: broadcast.intro: {title.upper} is not a field (fields: host, ...)
+    """
+    import string
+
+    fields = ", ".join(TEMPLATE_FIELDS)
     try:
-        template.format(**sample)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"{where}: bad template {template!r} ({exc}); fields: {', '.join(sample)}") from exc
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: bad template {template!r} ({exc}); write {{{{ and }}}} for braces") from None
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ConfigError(f"{where}: {shown} is not a field (fields: {fields}; no attributes, indexes or formats)")
 
 
 def _table(data: Mapping[str, Any], key: str, path: Path) -> Mapping[str, Any]:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import shutil
-import tempfile
+import time
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from podcast.errors import OutputError
-from podcast.fsutil import describe_os_error
+from podcast.fsutil import describe_os_error, make_temp_dir
 from podcast.model import Episode, Post, Script
 
 if TYPE_CHECKING:
@@ -67,6 +67,13 @@ def slugify(text: str, *, fallback_seed: str = "") -> str:
     return slug
 
 
+def check_output(root: Path) -> None:
+    """Refuse an output folder that is a file (or whose ``episodes`` is), in one line."""
+    for path in (root, root / EPISODES):
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"cannot write episodes to {path}: it is a file, not a folder; choose another --output")
+
+
 def episode_dir(root: Path, slug: str) -> Path:
     """Where an episode lives; refuses anything but a plain slug."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
@@ -80,35 +87,123 @@ def staged_folder(target: Path) -> Iterator[Path]:
 
     The previous folder stays in place until the new one is complete, then the two are
     swapped by renames: an interrupted render leaves the previous episode (or nothing),
-    never a half-written one. A folder left over from an interrupted swap is restored first.
+    never a half-written one. Two writers of one episode (two renders, a render during a
+    batch) take turns: each holds the episode's lock while it writes. Staging left by a
+    killed writer is removed by the next one.
     """
     parent = target.parent
-    restore_interrupted(target)
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
     except OSError as exc:
         raise OutputError(describe_os_error(exc, parent)) from exc
-    try:
-        yield stage
-        old = parent / f".{target.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(stage, target)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
+    with episode_lock(target):
         restore_interrupted(target)
-        raise OutputError(describe_os_error(exc, target)) from exc
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+        sweep(parent)
+        try:
+            stage = make_temp_dir(f".{target.name}.new-", parent)
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc, parent)) from exc
+        try:
+            yield stage
+            old = parent / f".{target.name}.old"
+            _remove(old)
+            if target.exists() or target.is_symlink():
+                os.replace(target, old)
+            os.replace(stage, target)
+            _remove(old)
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            restore_interrupted(target)
+            raise OutputError(describe_os_error(exc, target)) from exc
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+
+
+LOCK_WAIT = 600.0
+"""Seconds a second writer of one episode waits for the first to finish."""
+
+
+@contextmanager
+def episode_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold ``target``'s lock, waiting up to ``wait`` seconds for another writer; where
+    ``fcntl`` does not exist, no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path = _lock_path(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, path)) from exc
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(
+                        f"another render has been writing {target} for {wait:.0f} s; try again when it is done"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _lock_path(target: Path) -> Path:
+    """An episode folder's lock, in the user's cache (the output holds only what is published)."""
+    from podcast.paths import cache_dir
+
+    name = hashlib.sha256(str(target.absolute()).encode("utf-8")).hexdigest()[:20]
+    return cache_dir() / "locks" / "episodes" / f"{name}.lock"
+
+
+def sweep(parent: Path) -> None:
+    """Remove the staging folders and leftovers of writers that were killed: those whose
+    episode lock nobody holds."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    names = {p.name.split(".new-")[0][1:] for p in parent.glob(".*.new-*")}
+    names |= {p.name[1:].removesuffix(".old") for p in parent.glob(".*.old")}
+    for name in names:
+        lock = _lock_path(parent / name)
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # its writer is alive
+        try:
+            restore_interrupted(parent / name)
+            _remove(parent / f".{name}.old")
+        finally:
+            os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder or a file, whichever ``path`` is (a plain file may sit where an
+    episode folder belongs)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)
 
 
 def restore_interrupted(target: Path) -> None:
-    """Put back a previous episode folder if a swap was interrupted between its two renames."""
+    """Put back a previous episode folder if a swap was interrupted between its two renames,
+    and remove the staging a killed writer left (the caller holds the episode's lock)."""
     old = target.parent / f".{target.name}.old"
     if old.is_dir() and not target.exists():
         os.replace(old, target)
@@ -117,8 +212,8 @@ def restore_interrupted(target: Path) -> None:
 
 
 GUIDS = Path(".podcast") / "guids"
-"""Under the output root: one small file per episode slug holding the guid it was published
-with, so even an episode folder deleted and rendered again keeps its guid."""
+"""Where earlier versions kept each slug's guid, under the output root (now read only: the
+show's ``podcast-ids.toml`` holds them, see :mod:`podcast.identity`)."""
 
 
 def new_guid() -> str:
@@ -133,14 +228,6 @@ def known_guid(root: Path, slug: str) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return value or None
-
-
-def remember_guid(root: Path, slug: str, guid: str) -> None:
-    """Record ``slug``'s guid (once: an existing record is never changed)."""
-    from podcast.fsutil import write_text
-
-    if known_guid(root, slug) is None:
-        write_text(root / GUIDS / slug, guid + "\n")
 
 
 def episode_folders(root: Path) -> list[Path]:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +38,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_stale(path)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~umask())  # as any Unix tool writes (mkstemp makes it 0600)
         os.close(fd)
     except OSError as exc:
         raise OutputError(describe_os_error(exc, path)) from exc
@@ -49,6 +54,35 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@functools.cache
+def umask() -> int:
+    """The process's umask, read once (reading it means setting it for a moment)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def make_temp_dir(prefix: str, parent: Path) -> Path:
+    """A new folder in ``parent`` with the modes ``mkdir`` would give it (``mkdtemp`` makes
+    it 0700, which a web server running as another user cannot read)."""
+    made = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(made, 0o777 & ~umask())
+    return made
+
+
+STALE_SECONDS = 300.0
+"""A temporary file of ours this old was left by a writer that was killed."""
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove ``path``'s temporary files that a killed writer left behind."""
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def write_bytes(path: Path, data: bytes) -> None:

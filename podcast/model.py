@@ -102,6 +102,11 @@ class Post:
         return _text(self.metadata.get("slug"))
 
     @property
+    def guid(self) -> str | None:
+        """The feed guid the front matter pins (``guid:``), e.g. an episode published before."""
+        return _text(self.metadata.get("guid"))
+
+    @property
     def source_url(self) -> str | None:
         """The post's address on the web (front matter ``url``/``source_url``/``link``, or the
         page's own), if known."""
@@ -259,6 +264,8 @@ class Episode:
     """What the listener will miss or what differs from what was asked."""
     rendered: str = ""
     """When it was rendered (ISO 8601, UTC)."""
+    link: str | None = None
+    """The post's address on the web (front matter ``url``, the page's own), if known."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``episode.json`` form."""
@@ -283,6 +290,7 @@ class Episode:
             "loudness": dict(self.loudness),
             "warnings": list(self.warnings),
             "rendered": self.rendered,
+            **({"link": self.link} if self.link else {}),
         }
 
     @classmethod
@@ -311,4 +319,5 @@ class Episode:
             loudness={str(k): float(v) for k, v in dict(data.get("loudness") or {}).items()},
             warnings=tuple(str(w) for w in data.get("warnings", [])),
             rendered=str(data.get("rendered") or ""),
+            link=str(data["link"]) if data.get("link") else None,
         )

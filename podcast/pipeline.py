@@ -25,7 +25,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from podcast import episodes
+from podcast import episodes, identity
 from podcast.config import Show
 from podcast.errors import UnknownNameError
 from podcast.model import Episode, Post, Script
@@ -279,6 +279,7 @@ def render_in(
     engine, cache, show = context.engine, context.cache, context.show
     voices = context.voices(source.language)
     target = context.target_seconds
+    episodes.check_output(context.output_root)
     warnings: list[str] = list(context.notes)
     cover = episodes.show_cover(show, context.output_root)
     warnings += cover.warnings
@@ -303,7 +304,8 @@ def render_in(
 
         # The intro and outro are known before the summary: voice them while the summarizer
         # loads its dictionaries (model inference releases the GIL).
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
             framing = pool.submit(
                 lambda: [
                     speak(text, voices.narrator_profile().prosody, engine, cache)
@@ -312,6 +314,10 @@ def render_in(
             )
             script = rewrite(voices)
             prevoiced = sum(s.synthesized for s in framing.result())
+        finally:
+            # Never wait here for a voice that hangs: a stopped render (Ctrl-C, a batch's
+            # deadline) must end now.
+            pool.shutdown(wait=False, cancel_futures=True)
         spoken = voice(script, voices)
         if fit:
             script, spoken, extra, notes = fitting.fit(
@@ -327,26 +333,47 @@ def render_in(
 
     report("assemble", 0, 1)
     timeline = assembly.assemble([s.audio for s in spoken], script.segments, context.jingles)
+    pinned_slug = slug is not None or (isinstance(source, Post) and source.slug is not None)
     slug = slug or episodes.slug_for(source, script)
     folder = episodes.episode_dir(context.output_root, slug)
     previous, damage = episodes.read_episode(folder)
     if damage:
-        warnings.append(f"{damage}: its guid and first date are taken from the feed's records")
-    guid = (
-        (previous.guid if previous else None) or episodes.known_guid(context.output_root, slug) or episodes.new_guid()
-    )
-    identity = Identity(slug, guid, script.date or (previous.date if previous else None), _source_url(source))
+        warnings.append(f"{damage}: its guid and first date are taken from the show's records")
+    found = _identity(context, source, script, slug, pinned_slug, previous.guid if previous else None)
+    if found.renamed_from:
+        warnings.append(f"renamed from {found.renamed_from}: the episode keeps its guid and its folder")
+    if found.slug != slug:
+        slug, folder = found.slug, episodes.episode_dir(context.output_root, found.slug)
+        previous, _ = episodes.read_episode(folder)
+    guid = found.guid
+    who = Identity(slug, guid, script.date or (previous.date if previous else None), _source_url(source))
     report("write", 0, 1)
     with episodes.staged_folder(folder) as stage:
         episode = write_folder(
-            stage, script, spoken, timeline, identity, show, engine=engine.name,
+            stage, script, spoken, timeline, who, show, engine=engine.name,
             voices=voicing.voices_used(script, voices, engine), thumbnail=cover.thumbnail_jpeg, warnings=warnings,
         )  # fmt: skip
-    episodes.remember_guid(context.output_root, slug, episode.guid)
     # The intro and outro voiced ahead of time count as synthesized, not as cache hits.
     synthesized = sum(s.synthesized for s in spoken) + prevoiced
     reused = sum(s.reused for s in spoken) - prevoiced
     return Rendered(episode, folder, synthesized, reused, takes)
+
+
+def _identity(
+    context: Context, source: Post | Script, script: Script, slug: str, pinned: bool, earlier: str | None
+) -> identity.Found:
+    """The episode's slug and guid from the show's identity file (beside ``podcast.toml``),
+    recorded there; a show without a ``podcast.toml`` keeps them in the episode folder only."""
+    pinned_guid = source.guid if isinstance(source, Post) else None
+    if context.show.path is None:
+        guid = pinned_guid or earlier or episodes.known_guid(context.output_root, slug) or episodes.new_guid()
+        return identity.Found(slug, guid)
+    with identity.editing(identity.path_for(context.show.root)) as known:
+        identity.import_legacy(known, context.output_root)
+        return identity.settle(
+            known, slug=slug, source=script.source, show_root=context.show.root, pinned_guid=pinned_guid,
+            pinned_slug=pinned, fallback_guid=earlier,
+        )  # fmt: skip
 
 
 def _source_url(source: Post | Script) -> str | None:

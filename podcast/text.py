@@ -17,6 +17,9 @@ _ABBREVIATIONS = re.compile(
 # "1." after a comma or at the start is a list number, not the end of a sentence.
 _LIST_NUMBER = re.compile(r"(?:^|[\s,，:：;；(（?？!！。])\d{1,2}$")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+MAX_SENTENCE = 300
+"""Characters a sentence may run to; a longer one (a post with no full stops) is cut."""
+_SOFT_BREAK = re.compile(r"[，,、；;：:—]+|\s+")
 _VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
 
@@ -38,20 +41,43 @@ def split_sentences(text: str) -> list[str]:
     ['第一段，没有句号', '第二段……', '结束']
     >>> split_sentences("这样一来,1. 这不等于没说吗?2. 万能近似定理。")
     ['这样一来,1. 这不等于没说吗?', '2. 万能近似定理。']
+
+    A sentence over ``MAX_SENTENCE`` characters is cut, at the last comma or space that
+    leaves a piece at least half that long, else at the limit.
     """
     sentences: list[str] = []
     for paragraph in re.split(r"\n\s*\n|\n", text):
         paragraph = paragraph.strip()
         start = 0
-        for match in _sentence_ends(paragraph):
-            piece = paragraph[start:match].strip()
-            if piece:
+        for end in [*_sentence_ends(paragraph), len(paragraph)]:
+            piece = paragraph[start:end].strip()
+            if len(piece) > MAX_SENTENCE:
+                sentences.extend(_cut(piece))
+            elif piece:
                 sentences.append(piece)
-            start = match
-        tail = paragraph[start:].strip()
-        if tail:
-            sentences.append(tail)
+            start = end
     return sentences
+
+
+def _cut(sentence: str, limit: int = MAX_SENTENCE) -> list[str]:
+    """An over-long sentence in pieces of at most ``limit`` characters, nothing dropped but
+    the spaces it is cut at.
+
+    >>> _cut("一二三，四五六七八九", 6)
+    ['一二三，', '四五六七八九']
+    >>> _cut("一二三四五六七八九", 4)
+    ['一二三四', '五六七八', '九']
+    """
+    pieces: list[str] = []
+    while len(sentence) > limit:
+        cut = max((m.end() for m in _SOFT_BREAK.finditer(sentence, 0, limit)), default=0)
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(sentence[:cut].rstrip())
+        sentence = sentence[cut:].lstrip()
+    if sentence:
+        pieces.append(sentence)
+    return pieces
 
 
 def _sentence_ends(paragraph: str) -> list[int]:

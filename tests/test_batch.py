@@ -24,7 +24,8 @@ from typer.testing import CliRunner, Result
 from podcast.audio import ffmpeg
 from podcast.batch import BatchError, BatchOptions, discover, run_batch
 from podcast.batch import executors as batch_executors
-from podcast.batch.manifest import MANIFEST_NAME
+from podcast.batch.folder import lock_path
+from podcast.batch.manifest import MANIFEST_NAME, manifest_path
 from podcast.cli import app
 from podcast.config import Show, load_show
 from podcast.errors import FeedError
@@ -61,7 +62,7 @@ def batch(runner: CliRunner, show: Path, *args: str) -> Result:
 
 
 def manifest(show: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((show / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(manifest_path(show / "out").read_text(encoding="utf-8"))
     return data
 
 
@@ -90,7 +91,7 @@ def library_options(show: Path, **changes: Any) -> BatchOptions:
 
 def assert_consistent(out: Path) -> None:
     """The manifest parses, every recorded episode is the one on disk, and its MP3 decodes."""
-    data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    data = json.loads(manifest_path(out).read_text(encoding="utf-8"))
     for entry in data["posts"].values():
         if entry["episode"] is None:
             continue
@@ -278,14 +279,15 @@ def test_damaged_or_old_manifest_is_rebuilt_keeping_slugs(runner: CliRunner, fak
         (json.dumps({"kind": "xiaoya-podcast batch manifest", "version": 0, "posts": []}), "older version"),
         (json.dumps({"kind": "xiaoya-podcast batch manifest", "version": 1, "posts": {"x": {}}}), "damaged"),
     ]:
-        (fake_show / "out" / MANIFEST_NAME).write_text(damage, encoding="utf-8")
+        manifest_path(fake_show / "out").parent.mkdir(parents=True, exist_ok=True)
+        manifest_path(fake_show / "out").write_text(damage, encoding="utf-8")
         result = batch(runner, fake_show, str(fake_show / "blog"), "--jobs", "1", "--no-publish")
         assert result.exit_code == 0, result.output
         assert said in result.stderr and "rebuilt" in result.stderr
         slugs = {k: v["slug"] for k, v in manifest(fake_show)["posts"].items()}
         assert slugs == {"blog/2024/a.md": "a", "blog/2025/a.md": "2025-a"}, damage
         assert episode(fake_show, "2025-a")["guid"] == guid
-        assert (fake_show / "out" / f"{MANIFEST_NAME}.old").read_text(encoding="utf-8") == damage
+        assert manifest_path(fake_show / "out").with_name(f"{MANIFEST_NAME}.old").read_text(encoding="utf-8") == damage
 
 
 def test_episodes_rendered_one_by_one_keep_their_folder_and_guid(runner: CliRunner, blog: Path) -> None:
@@ -305,18 +307,20 @@ def test_episodes_rendered_one_by_one_keep_their_folder_and_guid(runner: CliRunn
 def test_manifest_from_a_newer_version_is_refused(runner: CliRunner, blog: Path) -> None:
     (blog / "out").mkdir()
     newer = json.dumps({"kind": "xiaoya-podcast batch manifest", "version": 99, "posts": {}})
-    (blog / "out" / MANIFEST_NAME).write_text(newer, encoding="utf-8")
+    manifest_path(blog / "out").parent.mkdir(parents=True, exist_ok=True)
+    manifest_path(blog / "out").write_text(newer, encoding="utf-8")
     result = batch(runner, blog, "posts", "--jobs", "1")
     assert result.exit_code == 1
     assert "newer" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert (blog / "out" / MANIFEST_NAME).read_text(encoding="utf-8") == newer
+    assert manifest_path(blog / "out").read_text(encoding="utf-8") == newer
 
 
 def test_a_second_batch_on_the_same_output_is_refused(runner: CliRunner, blog: Path) -> None:
     import fcntl
 
     (blog / "out").mkdir()
-    with open(blog / "out" / ".batch.lock", "w") as held:
+    lock_path(blog / "out").parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(blog / "out"), "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         result = batch(runner, blog, "posts", "--jobs", "1")
     assert result.exit_code == 1 and "another podcast batch" in result.stderr
@@ -399,7 +403,7 @@ def processes_in(folder: Path) -> list[int]:
 def finished_posts(out: Path) -> dict[str, str]:
     """Posts with an episode in the manifest (key → when rendered); {} while none is written."""
     try:
-        posts = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["posts"]
+        posts = json.loads(manifest_path(out).read_text(encoding="utf-8"))["posts"]
     except (OSError, ValueError):
         return {}
     return {k: v["rendered"] for k, v in posts.items() if v["episode"]}

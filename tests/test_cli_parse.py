@@ -46,7 +46,7 @@ def one_error_line(result: Result) -> str:
     ("name", "content", "expected"),
     [
         ("empty.md", b"", "empty"),
-        ("blank.md", b"  \n\n\t \n", "empty"),
+        ("blank.md", b"  \n\n\t \n", "only whitespace"),
         ("image.md", PNG, "PNG image"),
         ("binary.txt", bytes(range(256)) * 8, "binary"),
         ("broken.md", "---\ntitle: [unclosed\nauthor: 立委\n---\n白：好\n".encode(), "line 3"),

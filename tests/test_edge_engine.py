@@ -67,6 +67,15 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_breakers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process-wide breakers of the real service start closed in every test (a port
+    reused by the system must not carry one test's failures into the next)."""
+    from podcast.speech.edge import breaker
+
+    monkeypatch.setattr(breaker, "_SHARED", {})
+
+
 @pytest.fixture(scope="module")
 def tone_mp3() -> bytes:
     t = np.arange(round(TONE_SECONDS * SAMPLE_RATE)) / SAMPLE_RATE
@@ -413,7 +422,8 @@ def test_stuck_resolver_thread_does_not_stretch_the_timeout(tmp_path: Path) -> N
 
 def test_backoff_waits_between_attempts(tmp_path: Path) -> None:
     factory = Scripted(fail(dns_error()))
-    engine = engine_for(tmp_path, factory, attempts=4, backoff=0.05, max_backoff=1.0, seed=7)
+    # A breaker that does not open before the fourth attempt: this is about the waits.
+    engine = engine_for(tmp_path, factory, attempts=4, backoff=0.05, max_backoff=1.0, seed=7, breaker_threshold=5)
     rng = random.Random(7)
     planned = sum(backoff_delay(n, 0.05, 1.0, rng) for n in (1, 2, 3))
     started = time.monotonic()

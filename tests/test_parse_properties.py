@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -64,4 +65,71 @@ def test_no_content_character_is_lost(text: str) -> None:
     kept += [str(v) for v in (post.broadcast or {}).values()]
     kept += [line.text for line in post.left_out]  # furniture and metadata: dropped, and said so
     missing = content([text]) - content(kept)
+    assert not missing, f"lost {dict(missing)}"
+
+
+# Markdown posts: the same lines as paragraphs, list items nested to any depth (deeper than
+# markdown-it's own nesting limit too), block quotes, code fences and headings. A sentence that
+# opens with a list, quote or heading marker would be markup, not a paragraph's content.
+_MARKUP_START = re.compile(r"^(?:\d{1,9}[.)]|[-+*>#])(?:\s|$)")
+md_sentence = sentence.filter(lambda s: not _MARKUP_START.match(s))
+md_labelled = st.builds(
+    lambda label, c, s: f"{label}{c}{s}", st.sampled_from(LABELS), st.sampled_from(COLONS), md_sentence
+)
+md_line = st.one_of(md_labelled, md_sentence)
+
+
+@st.composite
+def nested_list(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """Items nested one level deeper each (up to 30), bulleted or numbered, indented as
+    CommonMark wants (under the content of the item above)."""
+    depth = draw(st.integers(min_value=1, max_value=30))
+    lines: list[str] = []
+    said: list[str] = []
+    indent = 0
+    for _ in range(depth):
+        marker = draw(st.sampled_from(["- ", "* ", "1. ", "2) "]))
+        for _ in range(draw(st.integers(min_value=1, max_value=2))):
+            text = draw(md_line)
+            lines.append(" " * indent + marker + text)
+            said.append(text)
+        indent += len(marker)
+    return "\n".join(lines), said
+
+
+@st.composite
+def block_quote(draw: st.DrawFn) -> tuple[str, list[str]]:
+    depth = draw(st.integers(min_value=1, max_value=30))
+    text = draw(md_line)
+    return "> " * depth + text, [text]
+
+
+@st.composite
+def code_fence(draw: st.DrawFn) -> tuple[str, list[str]]:
+    body = draw(st.lists(md_sentence, min_size=1, max_size=3))
+    return "```\n" + "\n".join(body) + "\n```", body
+
+
+@st.composite
+def heading(draw: st.DrawFn) -> tuple[str, list[str]]:
+    text = draw(md_sentence)
+    return "#" * draw(st.integers(min_value=1, max_value=6)) + " " + text, [text]
+
+
+md_paragraph = md_line.map(lambda text: (text, [text]))
+md_block = st.one_of(md_paragraph, md_paragraph, nested_list(), block_quote(), code_fence(), heading())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(md_block, min_size=1, max_size=12))
+def test_no_content_character_of_a_markdown_post_is_lost(parts: list[tuple[str, list[str]]]) -> None:
+    text = "\n\n".join(markdown for markdown, _ in parts) + "\n"
+    said = [piece for _, pieces in parts for piece in pieces]
+    post = parse_post(text, source="generated.md", fmt="markdown")
+    kept = [post.title, *post.notes]
+    for turn in post.turns:
+        kept += [turn.text, turn.label or ""]
+    kept += [str(v) for v in (post.broadcast or {}).values()]
+    kept += [line.text for line in post.left_out]
+    missing = content(said) - content(kept)
     assert not missing, f"lost {dict(missing)}"

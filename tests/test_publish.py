@@ -219,10 +219,13 @@ def test_invalid_show_settings_name_the_key(tmp_path: Path, toml: str, message: 
         load_show(tmp_path / "podcast.toml")
 
 
-def test_feed_needs_a_base_url(runner: CliRunner, two_episodes: tuple[Show, Path], fake_show: Path) -> None:
+def test_without_a_base_url_the_feed_is_a_preview(
+    runner: CliRunner, two_episodes: tuple[Show, Path], fake_show: Path
+) -> None:
     result = runner.invoke(app, ["feed", "--config", str(fake_show / "podcast.toml"), "-o", str(two_episodes[1])])
-    assert result.exit_code == 1
-    assert "base_url" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 0
+    assert "not yet publishable" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "http://127.0.0.1:8000/episodes/" in (two_episodes[1] / "feed.xml").read_text(encoding="utf-8")
     ok = runner.invoke(
         app, ["feed", "--config", str(fake_show / "podcast.toml"), "-o", str(two_episodes[1]), "--base-url", BASE]
     )

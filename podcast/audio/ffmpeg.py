@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,15 +48,65 @@ def run(
     """Run ffmpeg with ``args`` (quiet, no stdin prompts); failures become one-line ``AudioError``."""
     command = [ffmpeg_path(), "-hide_banner", "-nostdin", "-y", *args]
     try:
-        result = subprocess.run(command, input=data, capture_output=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            command, input=data, capture_output=True, timeout=timeout, check=False, preexec_fn=_die_with_parent()
+        )
     except FileNotFoundError as exc:
         raise AudioError(f"ffmpeg could not be started ({command[0]}); set ${FFMPEG_ENV}") from exc
     except subprocess.TimeoutExpired as exc:
         raise AudioError(f"ffmpeg took longer than {timeout:.0f} s and was stopped") from exc
     if result.returncode != 0:
-        lines = [x for x in result.stderr.decode("utf-8", "replace").splitlines() if x.strip()]
-        raise AudioError(f"ffmpeg failed: {lines[-1] if lines else f'exit status {result.returncode}'}")
+        raise AudioError(failure(result.stderr.decode("utf-8", "replace"), result.returncode, args))
     return result
+
+
+_CAUSES = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")
+
+
+def failure(stderr: str, returncode: int, args: Sequence[str]) -> str:
+    """One line saying why ffmpeg failed: the cause it names (a full disk, and where) rather
+    than its closing "Conversion failed!".
+
+    >>> failure("[out#0/mp3] Error writing trailer: No space left on device\\nConversion failed!", 1, ["x.mp3"])
+    'no space left on device while ffmpeg wrote x.mp3'
+    """
+    lines = [x.strip() for x in stderr.splitlines() if x.strip()]
+    output = next((a for a in reversed(args) if a and not a.startswith(("-", "pipe:"))), None)
+    for cause in _CAUSES:
+        if any(cause in line for line in lines):
+            return f"{cause.lower()} while ffmpeg wrote {output or 'its output'}"
+    telling = [x for x in lines if x != "Conversion failed!"]
+    errors = [x for x in telling if "rror" in x or "nvalid" in x]
+    return f"ffmpeg failed: {(errors or telling or lines or [f'exit status {returncode}'])[-1]}"
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a child that is killed when this process dies (even by SIGKILL): a killed
+    render leaves no ffmpeg behind."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = _prctl()
+    if prctl is None:
+        return None
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    return arm
+
+
+PR_SET_PDEATHSIG = 1
+
+
+@cache
+def _prctl() -> Any:
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def decode(data: bytes, *, sample_rate: int, input_format: str | None = None) -> npt.NDArray[np.float32]:

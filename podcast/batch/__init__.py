@@ -29,6 +29,7 @@ from podcast.batch.manifest import (
     Manifest,
     failed,
     load_manifest,
+    manifest_path,
     now,
     save_manifest,
 )
@@ -40,6 +41,7 @@ from podcast.batch.plan import (
 )
 from podcast.batch.worker import Job, Outcome, one_line
 from podcast.config import Show
+from podcast.episodes import check_output
 from podcast.errors import BatchError, PodcastError
 from podcast.parse import DEFAULT_MAX_BYTES
 from podcast.pipeline import RenderOptions
@@ -97,6 +99,8 @@ class BatchOptions:
     """Rebuild the feed and site at the end."""
     base_url: str | None = None
     """Where the output folder is published (None: the show's ``base_url``)."""
+    post_timeout: float | None = 900.0
+    """Seconds one post may take; a post that takes longer fails alone (None: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +207,7 @@ def run_batch(
         ),
     )
     root = resolved.output_root.absolute()
+    check_output(root)
     origin = show.root
     warnings: list[str] = []
 
@@ -220,7 +225,7 @@ def run_batch(
     if not discovery.posts:
         # Nothing to do: the output folder is not even created.
         listener.planned(0, 0, 0)
-        return BatchReport(tuple(results), 0, warnings=tuple(warnings), manifest=root / MANIFEST_NAME)
+        return BatchReport(tuple(results), 0, warnings=tuple(warnings), manifest=manifest_path(root))
 
     with exclusive(root):
         remove_leftovers(root)
@@ -231,7 +236,15 @@ def run_batch(
         digest = settings_digest(material)
         manifest.settings[digest] = material
         jobs, early, assigned = plan_jobs(
-            discovery, manifest, digest, show, options.render, root, force=options.force, max_bytes=options.max_bytes
+            discovery,
+            manifest,
+            digest,
+            show,
+            options.render,
+            root,
+            force=options.force,
+            max_bytes=options.max_bytes,
+            timeout=options.post_timeout,
         )
         listener.planned(len(discovery.posts), len(jobs), sum(1 for r in early if r.status == "skipped"))
         for settled in early:
@@ -279,7 +292,7 @@ def run_batch(
             publish_error,
             tuple(warnings),
             runner_name,
-            root / MANIFEST_NAME,
+            manifest_path(root),
         )
 
 

@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from podcast.batch.manifest import MANIFEST_NAME, Manifest, save_manifest
+from podcast.batch.manifest import MANIFEST_NAME, Manifest, manifest_path, save_manifest
 from podcast.episodes import EPISODES, episode_dir
 from podcast.errors import BatchError, OutputError
 from podcast.fsutil import describe_os_error
@@ -20,17 +20,20 @@ LOCK_NAME = ".batch.lock"
 
 @contextlib.contextmanager
 def exclusive(root: Path) -> Iterator[None]:
-    """Hold the output folder's batch lock (released by the system if the batch is killed)."""
+    """Hold the output folder's batch lock (released by the system if the batch is killed).
+    The lock file is in the user's cache: the output folder holds only what is published."""
     try:
         import fcntl
     except ImportError:  # Windows: no lock; run one batch per output folder at a time
         yield
         return
+    lock = lock_path(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise OutputError(describe_os_error(exc, root / LOCK_NAME)) from exc
+        raise OutputError(describe_os_error(exc, lock)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -41,11 +44,17 @@ def exclusive(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def lock_path(root: Path) -> Path:
+    """The batch lock of the output folder ``root``."""
+    return manifest_path(root).with_name(LOCK_NAME.lstrip("."))
+
+
 def remove_leftovers(root: Path) -> None:
     """Temporary manifests and pruned folders a killed batch left behind (the lock is held,
     so nothing else is writing them)."""
-    for tmp in root.glob(f".{MANIFEST_NAME}.*.tmp"):
+    for tmp in manifest_path(root).parent.glob(f".{MANIFEST_NAME}.*.tmp"):
         tmp.unlink(missing_ok=True)
+    (root / LOCK_NAME).unlink(missing_ok=True)  # where an earlier version kept the lock
     episodes = root / EPISODES
     if episodes.is_dir():
         for trash in episodes.glob(".*.pruned"):

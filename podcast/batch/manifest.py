@@ -41,6 +41,7 @@ from typing import Any
 from podcast import fsutil
 from podcast.episodes import episode_dir, episode_folders, read_episode
 from podcast.errors import BatchError, OutputError
+from podcast.paths import cache_dir
 
 MANIFEST_NAME = "batch-manifest.json"
 """The manifest's file name, in the output folder."""
@@ -150,6 +151,26 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def manifest_path(root: Path) -> Path:
+    """Where the manifest of the output folder ``root`` is kept: in the user's cache, not in
+    ``root`` (the output folder holds only what is published)."""
+    name = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_dir() / "batches" / name / MANIFEST_NAME
+
+
+def _adopt_legacy(root: Path) -> None:
+    """Move a manifest an earlier version kept in the output folder to its place."""
+    legacy = root / MANIFEST_NAME
+    if legacy.is_file():
+        target = manifest_path(root)
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                os.replace(legacy, target)
+            else:
+                legacy.unlink()
+
+
 def load_manifest(root: Path, *, origin: Path) -> tuple[Manifest, str | None]:
     """The manifest in ``root`` and a warning when it had to be rebuilt.
 
@@ -157,7 +178,8 @@ def load_manifest(root: Path, *, origin: Path) -> tuple[Manifest, str | None]:
     manifest gets back the slug of every episode folder whose ``episode.json`` names a
     post that still exists.
     """
-    path = root / MANIFEST_NAME
+    _adopt_legacy(root)
+    path = manifest_path(root)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -228,7 +250,7 @@ def sha256_file(path: Path) -> str:
 
 def save_manifest(root: Path, manifest: Manifest) -> None:
     """Write the manifest atomically (a crash leaves the previous one or this one)."""
-    fsutil.write_text(root / MANIFEST_NAME, json.dumps(manifest.to_json(), ensure_ascii=False, indent=1) + "\n")
+    fsutil.write_text(manifest_path(root), json.dumps(manifest.to_json(), ensure_ascii=False, indent=1) + "\n")
 
 
 def post_key(path: Path, origin: Path) -> str:

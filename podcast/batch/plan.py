@@ -12,12 +12,12 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from podcast import __version__
+from podcast import __version__, identity
 from podcast.batch.discover import Discovery
 from podcast.batch.manifest import Entry, Manifest, episode_source, post_key, sha256_file
 from podcast.batch.worker import Job, one_line
 from podcast.config import Show
-from podcast.episodes import EPISODES, GUIDS, read_episode, slugify
+from podcast.episodes import EPISODES, read_episode, slugify
 from podcast.errors import PodcastError
 from podcast.parse.frontmatter import split_front_matter
 from podcast.parse.source import detect_format, read_text
@@ -165,7 +165,7 @@ def existing_folders(root: Path) -> set[str]:
     name is never reused), and every slug ever published there (its guid is remembered,
     so a new post under a pruned episode's name would pass for that episode)."""
     names: set[str] = set()
-    for folder in (root / EPISODES, root / GUIDS):
+    for folder in (root / EPISODES, root / identity.LEGACY_GUIDS):
         with contextlib.suppress(OSError):  # no such folder yet
             names |= {p.name for p in folder.iterdir() if not p.name.startswith(".")}
     return names
@@ -212,13 +212,15 @@ def plan_jobs(
     *,
     force: bool,
     max_bytes: int,
+    timeout: float | None = None,
 ) -> tuple[list[tuple[Job, str]], list[Early], bool]:
     """Jobs (each with why it is rendered) for the posts that need rendering, what became of
     the posts that are skipped or cannot be read, and whether new slugs were assigned."""
     jobs: list[tuple[Job, str]] = []
     early: list[Early] = []
+    known = identity.load(identity.path_for(show.root)) if show.path is not None else identity.Identities()
     taken = {e.slug for e in manifest.posts.values()}
-    folders = existing_folders(root)
+    folders = existing_folders(root) | set(known.episodes)  # a published slug is never given again
     assigned = False
     for key, path in sorted(keys_for(discovery.posts, show.root).items()):
         entry = manifest.posts.get(key)
@@ -240,10 +242,28 @@ def plan_jobs(
                 continue
             owner = episode_source(root / EPISODES / base, show.root) if base in folders else None
             adopt = base not in taken and owner is not None and owner.resolve() == path.resolve()
-            slug = base if adopt else unique_slug(base, path, taken | folders)
+            renamed = None if adopt else _renamed(known, source, show.root)
+            if renamed is not None:
+                # The same post under a new name: it keeps its episode (slug and guid).
+                slug, earlier = renamed
+                for old_key in [k for k, e in manifest.posts.items() if e.slug == slug]:
+                    del manifest.posts[old_key]
+                taken.discard(slug)
+                reason = f"renamed from {earlier}"
+            else:
+                slug = base if adopt else unique_slug(base, path, taken | folders)
             entry = manifest.posts[key] = Entry(slug=slug)
             taken.add(slug)
             assigned = True
         options_for_post = replace(render, output_root=root, slug=entry.slug)
-        jobs.append((Job(key, str(path), show, options_for_post, max_bytes), reason))
+        jobs.append((Job(key, str(path), show, options_for_post, max_bytes, timeout), reason))
     return jobs, early, assigned
+
+
+def _renamed(known: identity.Identities, digest: str, origin: Path) -> tuple[str, str] | None:
+    """The episode (slug, earlier post name) recorded for these post bytes under a post that
+    no longer exists: the post was moved or renamed."""
+    for slug, record in sorted(known.episodes.items()):
+        if record.sha256 == digest and record.source and not (origin / record.source).exists():
+            return slug, record.source
+    return None

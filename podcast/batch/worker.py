@@ -8,12 +8,13 @@ so one bad post cannot stop the others.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -46,6 +47,8 @@ class Job:
     """How to render it (with its slug)."""
     max_bytes: int
     """Larger posts are refused."""
+    timeout: float | None = None
+    """Seconds the post may take; None: no limit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,31 @@ class Outcome:
     """Wall-clock time of the render."""
 
 
+class _TooLong(Exception):
+    """A post ran past its deadline."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise ``_TooLong`` in this thread after ``seconds`` (a post that stalls — a FIFO, a
+    silent service — cannot hold up a batch). Only where signals can do it: the main thread
+    of a process (a pool worker, or the batch itself with ``--jobs 1``)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class _Orphaned(KeyboardInterrupt):
     """The batch process is gone: unwind (removing the half-built episode folder) and exit."""
 
@@ -95,13 +123,17 @@ def render_job(job: Job) -> Outcome:
     started = time.perf_counter()
     _running = True
     try:
-        digest = sha256_file(Path(job.path))
-        text = read_text(Path(job.path), max_bytes=job.max_bytes)
-        post = parse_post(text, source=job.key, aliases=job.show.aliases)
-        rendered = render(post, job.show, job.options, progress=_progress(job.key))
-        script = (rendered.folder / rendered.episode.files.get("script", "script.md")).read_bytes()
+        with _deadline(job.timeout):
+            digest = sha256_file(Path(job.path))
+            text = read_text(Path(job.path), max_bytes=job.max_bytes)
+            post = parse_post(text, source=job.key, aliases=job.show.aliases)
+            rendered = render(post, job.show, job.options, progress=_progress(job.key))
+            script = (rendered.folder / rendered.episode.files.get("script", "script.md")).read_bytes()
     except _Orphaned:
         os._exit(1)
+    except _TooLong:
+        reason = f"did not finish within {job.timeout:g} s; stopped so the other posts could go on"
+        return Outcome(job.key, "failed", reason=reason, seconds=time.perf_counter() - started)
     except (PodcastError, OSError) as exc:
         reason = one_line(exc, job.path, job.key)
         return Outcome(job.key, "failed", reason=reason, seconds=time.perf_counter() - started)

@@ -36,7 +36,7 @@ from podcast.pipeline import RenderOptions
 HELP = """Render every post found (folders recursively, glob patterns, @LIST files), then
 rebuild the feed and site once.
 
-Incremental: OUTPUT/batch-manifest.json records each post's source and script digests,
+Incremental: a manifest (in the user cache, one per output folder) records each post's source and script digests,
 the settings and engine versions that shaped its episode, and the episode. Unchanged posts
 are skipped, changed ones rendered again (only changed sentences are synthesized);
 --force renders all. A deleted post's episode stays in the feed unless --prune is given.
@@ -101,6 +101,10 @@ def batch_command(
     summarizer: SummarizerOption = None,
     model: ModelOption = None,
     fit: FitOption = True,
+    post_timeout: Annotated[
+        float,
+        typer.Option("--post-timeout", min=1, help="Seconds one post may take before it fails alone (default 900)."),
+    ] = 900.0,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[
@@ -126,6 +130,7 @@ def batch_command(
         prune=prune,
         publish=publish,
         base_url=base_url,
+        post_timeout=post_timeout,
     )
     if jobs is not None and executor != "local" and not quiet:
         console_err.print("[yellow]warning:[/] --jobs is ignored with a Dask executor (its workers decide)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -101,11 +102,40 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new show (created if needed).", show_default=False)],
     title: Annotated[str, typer.Option("--title", help="The podcast's name.")] = "小雅播报",
     author: Annotated[str, typer.Option("--author", help="The blog's author.")] = "作者",
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Where out/ will be published (https://…/); asked on a terminal.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The owner's e-mail for Apple Podcasts; asked on a terminal.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ask nothing, print only errors.")] = False,
 ) -> None:
     import datetime as dt
+    import sys
 
+    from podcast.urls import public_base
+
+    asking = not quiet and sys.stdin.isatty() and console.is_terminal
+    if base_url is None and asking:
+        base_url = typer.prompt(
+            "Where will out/ be published? (https://…/; empty: decide later, preview with podcast serve)",
+            default="",
+            show_default=False,
+        ).strip()
+    if email is None and asking:
+        email = typer.prompt(
+            "The owner's e-mail (Apple Podcasts asks for it; empty: later)", default="", show_default=False
+        ).strip()
+    base = public_base(base_url, "--base-url") if base_url else None
+    config = CONFIG.format(title=title, author=author)
+    if base:
+        config = config.replace('# base_url = "https://example.com/podcast/"', f'base_url = "{base}"', 1)
+    if email:
+        if not re.fullmatch(r"[^@\s\"]+@[^@\s\"]+\.[^@\s\"]+", email):
+            raise typer.BadParameter(f"{email!r} is not an e-mail address", param_hint="--email")
+        config = config.replace('# owner_email = "you@example.com"', f'owner_email = "{email}"', 1)
     files = {
-        directory / "podcast.toml": CONFIG.format(title=title, author=author),
+        directory / "podcast.toml": config,
         directory / "episodes" / "hello.md": SAMPLE_POST.format(author=author, date=dt.date.today().isoformat()),
         directory / "voices" / "lexicon.toml": LEXICON,
         directory / ".gitignore": "out/\n",
@@ -117,7 +147,19 @@ def init(
         )
     for path, text in files.items():
         fsutil.write_text(path, text)
+    if base:
+        # The show's podcast:guid, given once and kept with the show (never recomputed).
+        from podcast import identity
+
+        with identity.editing(identity.path_for(directory)) as ids:
+            identity.channel_guid(ids, f"{base}feed.xml")
+    if quiet:
+        return
     console.print(
         f"created a show in {directory}: podcast.toml, episodes/hello.md, voices/lexicon.toml", highlight=False
     )
-    console.print(f"next: cd {directory} && podcast render episodes/hello.md && podcast feed", highlight=False)
+    console.print(
+        f"next: cd {directory} && podcast render episodes/hello.md && podcast feed && podcast serve", highlight=False
+    )
+    if not base:
+        console.print("(set base_url in podcast.toml before you publish: until then the feed is a local preview)")

@@ -48,10 +48,10 @@ def parse(
     if as_json:
         typer.echo(json.dumps(parsed.to_json(explain=explain), ensure_ascii=False, indent=2))
         return
-    heading = f"[bold]{parsed.title}[/]"
+    # A post's words are printed, never read as rich markup ("[/]" in a title is text).
     details = [parsed.author or "author unknown", parsed.date or "date unknown", parsed.language]
-    console.print(heading)
-    console.print(" · ".join(details), style="dim")
+    console.print(f"[bold]{escape(parsed.title)}[/]")
+    console.print(escape(" · ".join(details)), style="dim")
     if parsed.broadcast:
         console.print("already a 小雅 broadcast: its intro and outro are kept as metadata", style="dim")
     table = Table(show_lines=False, expand=True)

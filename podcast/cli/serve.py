@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -12,7 +14,8 @@ from podcast.publish.serve import make_server
 HELP = """Serve the output folder (site, feed, episodes) over HTTP on this machine.
 
 Answers byte-range requests (podcast apps and browsers seek with them), with the right
-MIME types and nothing outside the folder. Ctrl-C stops it.
+MIME types, ETags and 304s, gzip for text, and nothing outside the folder. One log line per
+request on stderr. Ctrl-C (or SIGTERM) stops it at once.
 
 Example: podcast serve --port 8000
 """
@@ -28,14 +31,24 @@ def serve(
     output: OutputOption = None,
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No request log.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Close connections idle this long (seconds).")
+    ] = 30.0,
 ) -> None:
     show = load_show_for(None, config)
-    server = make_server(output_root(output, show), host, port, quiet=quiet)
+    server = make_server(output_root(output, show), host, port, quiet=quiet, timeout=timeout)
     bound = server.server_address[1]
-    console.print(f"serving {output_root(output, show)} at http://{host}:{bound}/ (Ctrl-C stops)", highlight=False)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"serving {output_root(output, show)} at http://{shown}:{bound}/ (Ctrl-C stops)", highlight=False)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops it like Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         console.print("stopped", highlight=False)
     finally:
-        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()  # connection threads are daemons: nothing waits for idle clients
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

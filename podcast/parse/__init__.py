@@ -24,7 +24,7 @@ from podcast.parse.furniture import furniture, tail_start
 from podcast.parse.html import html_blocks
 from podcast.parse.markdown import markdown_blocks
 from podcast.parse.markers import find_marker
-from podcast.parse.source import DEFAULT_MAX_BYTES, detect_format, read_text
+from podcast.parse.source import DEFAULT_MAX_BYTES, detect_format, no_text, read_text, shown, strip_controls
 from podcast.parse.wrapping import split_lead_ins, unglue_images, unwrap
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_post", "read_post"]
@@ -74,14 +74,23 @@ def parse_post(
     >>> [(t.speaker, t.text) for t in post.turns]
     [('李', '你好。'), ('白', '你好，李老师。')]
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    # No control character gets past here: a post's "\x1b[31m" must not reach a terminal.
+    text = strip_controls(text).lstrip("\ufeff")
+    name = shown(source)
+    if not text.strip():
+        raise ParseError(f"{name}: {no_text()}")
     fmt = fmt or detect_format(source, text)
     if fmt not in ("markdown", "html", "text"):
-        raise ParseError(f"{source}: unknown format {fmt!r} (use markdown, html or text)")
+        raise ParseError(f"{name}: unknown format {shown(fmt)!r} (use markdown, html or text)")
     front: dict[str, Any] = {}
     if fmt != "html":
-        front, text, _ = split_front_matter(text, source)
-    blocks = {"markdown": markdown_blocks, "html": html_blocks, "text": text_blocks}[fmt](text)
+        front, text, _ = split_front_matter(text, name)
+        front = _clean_value(front)  # YAML escapes ("\e[31m") spell control characters too
+    warnings: list[str] = []
+    if fmt == "markdown":
+        blocks = markdown_blocks(text, warnings=warnings)
+    else:
+        blocks = {"html": html_blocks, "text": text_blocks}[fmt](text)
     blocks = [split_lead_ins(unwrap(unglue_images(b), _starts_turn), _starts_turn) for b in blocks]
 
     page = blocks[0].meta if blocks else {}
@@ -92,7 +101,7 @@ def parse_post(
     blocks, broadcast = extract_broadcast(blocks)
 
     merged_aliases = roles.aliases_with(
-        _aliases(front.get("speakers"), aliases, source), roles.definitions(_lines(blocks, 200))
+        _aliases(front.get("speakers"), aliases, name), roles.definitions(_lines(blocks, 200))
     )
     author = _text(front.get("author")) or page.get("author")
     dialogue = read_dialogue(blocks, aliases=merged_aliases, author=author)
@@ -101,9 +110,8 @@ def parse_post(
         # A post that is only its headline is that line.
         dialogue = read_dialogue(text_blocks(heading), aliases=merged_aliases, author=author)
     if not dialogue.turns and not dialogue.notes and not broadcast:
-        raise ParseError(f"{source}: no text left after removing page furniture (see podcast parse --explain)")
+        raise ParseError(f"{name}: no text left after removing page furniture (see podcast parse --explain)")
 
-    warnings: list[str] = []
     turns = dialogue.turns
     notes = dialogue.notes
     if not dialogue.has_dialogue:
@@ -187,6 +195,17 @@ def _resolve(
              resolved.get(t.subject, t.subject) if t.subject else None)
         for t in turns
     )  # fmt: skip
+
+
+def _clean_value(value: Any) -> Any:
+    """A front matter value with no control character in any string of it."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {_clean_value(k): _clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_value(x) for x in value]
+    return value
 
 
 def _text(value: object) -> str | None:
@@ -306,5 +325,7 @@ def _stem_title(source: str) -> str | None:
     >>> _stem_title("posts/李白对话录 谈压缩.txt"), _stem_title("04-csdn-yuelu-duihua.md"), _stem_title("<text>")
     ('李白对话录 谈压缩', None, None)
     """
-    stem = Path(source).stem if source and not source.startswith("<") else ""
+    stem = " ".join(strip_controls(Path(source).stem).split()) if source and not source.startswith("<") else ""
+    if shown(stem) != stem:  # bytes the file system could not decode: not a title to announce
+        return None
     return stem if re.search(r"[\u3400-\u9fff]{2}", stem) and not re.search(r"\d{2}", stem) else None

@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from podcast.parse.blocks import Block, BlockKind, Line, text_blocks
+from podcast.parse.source import strip_controls
 
 _BLOCK_TAGS = {
     "p", "li", "blockquote", "dd", "dt", "pre", "figcaption", "td", "th",
@@ -128,7 +129,10 @@ def _meta(root: HtmlElement) -> dict[str, str]:
     for key, xpaths in _META.items():
         for xpath in xpaths:
             found = cast(list[object], root.xpath(xpath))
-            values = [" ".join((v.text_content() if isinstance(v, HtmlElement) else str(v)).split()) for v in found]
+            values = [
+                " ".join(strip_controls(v.text_content() if isinstance(v, HtmlElement) else str(v)).split())
+                for v in found
+            ]
             value = next((v for v in values if v), None)
             if value:
                 meta[key] = value
@@ -144,7 +148,8 @@ def _walk(element: HtmlElement, blocks: list[Block]) -> None:
 
     def flush() -> None:
         nonlocal bold
-        text = re.sub(r"[ \t\u00a0]+", " ", "".join(parts)).strip()
+        # Character references (&#27;) can spell what the post's own text may not hold.
+        text = re.sub(r"[ \t\u00a0]+", " ", strip_controls("".join(parts))).strip()
         if text:
             lines.append(Line(text, bold))
         parts.clear()
@@ -170,7 +175,7 @@ def _walk(element: HtmlElement, blocks: list[Block]) -> None:
         elif tag:
             inner = child.text_content()
             if tag in ("strong", "b") and not "".join(parts).strip() and bold is None:
-                bold = inner.strip()
+                bold = strip_controls(inner).strip()
             parts.append(inner)
         if child.tail:
             parts.append(child.tail)

@@ -18,7 +18,8 @@ Key = tuple[int, int]
 MIN_QUESTIONS = 3
 """Fewer question lines than this are questions inside a text, not an interview's layout."""
 _QUESTION_END = re.compile(r"[?？][”’\"')）]*\s*$")
-_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、)）]|Q[.:：]?)\s*")
+# "Q." / "Q：" / "Q " marks a question; the Q of "Quite…" or "Q说…" is a word's.
+_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、)）]|Q(?:[.:：]|(?![^\W\d_])))\s*")
 _GLUED = re.compile(r"[?？](?=[A-Z“\"‘\u3400-\u9fff])")
 
 
@@ -89,5 +90,9 @@ def unglue(text: str) -> tuple[str, str] | None:
 
 
 def strip_number(text: str) -> str:
-    """A question without its number (``1. Why Substack?`` → ``Why Substack?``)."""
+    """A question without its number (``1. Why Substack?`` → ``Why Substack?``).
+
+    >>> strip_number("Q. Why Substack?"), strip_number("Q：为什么？"), strip_number("Quite so?")
+    ('Why Substack?', '为什么？', 'Quite so?')
+    """
     return _NUMBER.sub("", text, count=1)

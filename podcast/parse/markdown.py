@@ -2,18 +2,78 @@
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from podcast.parse.blocks import Block, Line
 from podcast.parse.html import html_blocks
 
-_MD = MarkdownIt("commonmark").enable("table")
+MAX_DEPTH = 50
+"""Block nesting (a list adds two levels, a list item's own list two more, a quote one) below
+which Markdown is read as Markdown; anything deeper is read as plain text, never dropped."""
+
+# markdown-it drops everything after a block nested past maxNesting ("commonmark" sets 20: ten
+# nested lists lose the rest of the post). The limit stays, as a guard against recursion, but
+# out of reach: the over-deep rule below takes over first.
+_MD = MarkdownIt("commonmark", {"maxNesting": 2 * MAX_DEPTH}).enable("table")
+_DEEP_KEY = "podcast_too_deep"
+_MARKERS = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t]|$)))*[ \t]*")
+_ITEM = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+DEEP_WARNING = "part of the post is nested too deeply (lists or quotes inside each other): it is read as plain text"
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """CommonMark via markdown-it: paragraphs, list items, quotes, headings, code, tables."""
-    tokens = _MD.parse(text)
+def _over_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """At the nesting limit, the rest of this list item or quote as plain paragraphs: one per
+    item, the text of each line kept (its list and quote markers are markup)."""
+    if state.level < MAX_DEPTH or silent:
+        return False
+    last = start
+    line = start
+    while line < end:
+        if not state.isEmpty(line):
+            if state.sCount[line] < state.blkIndent:
+                break
+            last = line
+        line += 1
+    groups: list[list[str]] = []
+    fresh = True
+    for raw in state.getLines(start, last + 1, state.blkIndent, False).split("\n"):
+        text = _MARKERS.sub("", raw, count=1).strip()
+        if not text:
+            fresh = True
+            continue
+        if fresh or _ITEM.match(raw):
+            groups.append([])
+        groups[-1].append(text)
+        fresh = False
+    for group in groups:
+        state.push("paragraph_open", "p", 1).map = [start, last + 1]
+        inline = state.push("inline", "", 0)
+        inline.content = "\n".join(group)
+        inline.map = [start, last + 1]
+        inline.children = []
+        state.push("paragraph_close", "p", -1)
+    state.env[_DEEP_KEY] = True
+    state.line = last + 1
+    return True
+
+
+_MD.block.ruler.before("table", "over_deep", _over_deep)
+
+
+def markdown_blocks(text: str, *, warnings: list[str] | None = None) -> list[Block]:
+    """CommonMark via markdown-it: paragraphs, list items, quotes, headings, code, tables.
+
+    Lists or quotes nested past ``MAX_DEPTH`` are read as plain text, and ``warnings`` (when
+    given) says so.
+    """
+    env: dict[str, object] = {}
+    tokens = _MD.parse(text, env)
+    if env.get(_DEEP_KEY) and warnings is not None:
+        warnings.append(DEEP_WARNING)
     blocks: list[Block] = []
     ordinals: list[int | None] = []  # one entry per open list: next number, or None if bulleted
     pending_prefix = ""

@@ -6,8 +6,12 @@ This is the I/O edge of parsing; everything after it works on ``str``.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -44,23 +48,120 @@ BOMS = [
 HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
+# Terminal escape sequences, whole: a post's "\x1b[31m" must not colour (or retitle, or clear)
+# the terminal that shows it, and its parameters are not words.
+_ESCAPES = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC … BEL or ST (window titles, hyperlinks)
+    r"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS, SOS, PM, APC … ST
+    r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor moves), 7- or 8-bit
+    r"|\x1b[ -/]*[0-~]"  # two-character escapes (ESC c, ESC ( B …)
+)
+_BREAKS = re.compile(r"[\x0b\x0c\x85]")  # vertical tab, form feed, NEL: line breaks
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0 and C1, save tab and newline
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` with line ends made ``\\n`` and no C0/C1 control character but tab and newline:
+    terminal escape sequences go whole, line-breaking controls become newlines.
+
+    >>> strip_controls("\\x1b[31mred\\x1b[0m\\x07 ok\\r\\nnext\\x0cpage\\x9b1m")
+    'red ok\\nnext\\npage'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _ANY_CONTROL.search(text):
+        return text
+    return _CONTROLS.sub("", _BREAKS.sub("\n", _ESCAPES.sub("", text)))
+
+
+def no_text(*, controls: bool = False) -> str:
+    """What a post with nothing to read is told (it is not empty: it has whitespace)."""
+    return f"the post has no text (only whitespace{' and control characters' if controls else ''})"
+
+
+def shown(name: str) -> str:
+    """A file name safe to print: control characters (and undecodable bytes) escaped.
+
+    >>> shown("a\\x1b[31m.md")
+    'a\\\\x1b[31m.md'
+    """
+    return _UNSHOWABLE.sub(lambda m: ascii(m.group())[1:-1], name)
+
 
 def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read and decode a post file, refusing what is not a text post of sane size."""
-    if not path.exists():
-        raise ParseError(f"{path}: no such file")
-    if path.is_dir():
-        raise ParseError(f"{path}: is a directory, not a post file")
+    """Read and decode a post file, refusing what is not a text post of sane size.
+
+    Only a regular file (or a symlink to one) is opened: a FIFO would block the read, a device
+    such as ``/dev/zero`` never ends. At most ``max_bytes + 1`` bytes are read whatever size
+    the file reports (``/proc`` files report 0; a file may grow while it is read).
+    """
+    name = shown(str(path))
+    info = _regular_file(path, name)
+    if info.st_size > max_bytes:
+        raise ParseError(f"{name}: {info.st_size:,} bytes is over {_limit(max_bytes)}")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ParseError(
-                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit for a post (raise it with --max-bytes)"
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check
+                raise ParseError(f"{name}: not a regular file; give a post file")
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as exc:
-        raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return decode(data, str(path))
+        raise ParseError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise ParseError(f"{name}: over {_limit(max_bytes)}")
+    return decode(data, name)
+
+
+def _limit(max_bytes: int) -> str:
+    return f"the {max_bytes:,}-byte limit for a post (raise it with --max-bytes)"
+
+
+def _read_at_most(handle: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, however the file delivers them."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+_KINDS = [
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+]
+
+
+def _regular_file(path: Path, name: str) -> os.stat_result:
+    """``path``'s status (symlinks followed) when it is a regular file, else a clear refusal."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ParseError(f"{name}: symlink loop (following the link leads back to itself)") from exc
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise ParseError(f"{name}: {_missing(path)}") from exc
+        raise ParseError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(info.st_mode):
+        return info
+    if stat.S_ISDIR(info.st_mode):
+        raise ParseError(f"{name}: is a directory, not a post file")
+    kind = next((what for test, what in _KINDS if test(info.st_mode)), "a special file")
+    if os.path.islink(path):
+        kind = f"a symlink to {shown(os.path.realpath(path))}, {kind}"
+    raise ParseError(f"{name}: not a regular file ({kind}); give a post file")
+
+
+def _missing(path: Path) -> str:
+    """Why a path is not there: no such file, or a symlink (or chain of them) pointing nowhere."""
+    if not os.path.islink(path):
+        return "no such file"
+    return f"broken symlink: it points to {shown(os.path.realpath(path))}, which does not exist"
 
 
 def decode(data: bytes, name: str) -> str:
@@ -73,8 +174,10 @@ def decode(data: bytes, name: str) -> str:
     >>> decode(b"\\xef\\xbb\\xbfhi", "x.md")
     'hi'
     """
-    if not data.strip():
+    if not data:
         raise ParseError(f"{name}: the file is empty")
+    if not data.strip():
+        raise ParseError(f"{name}: {no_text()}")
     for magic, kind in MAGIC:
         if data.startswith(magic):
             raise ParseError(f"{name}: this is {kind}, not a text post")
@@ -139,13 +242,16 @@ def _gb2312_share(text: str) -> float:
 
 
 def _checked(text: str, name: str) -> str:
-    # Text decoded from a binary file is full of control characters; a real post has few.
-    if len(CONTROL.findall(text[:8192])) > max(8, len(text[:8192]) // 100):
+    # Text decoded from a binary file is full of control characters; a real post has few
+    # (terminal colour codes pasted from a console are text, and go whole below).
+    head = _ESCAPES.sub("", text[:8192])
+    if len(CONTROL.findall(head)) > max(8, len(head) // 100):
         raise ParseError(f"{name}: looks like a binary file, not a text post")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise ParseError(f"{name}: the file has only whitespace")
-    return text
+    cleaned = strip_controls(text)
+    if not cleaned.strip():
+        controls = _ANY_CONTROL.search(text.replace("\r", "\n")) is not None
+        raise ParseError(f"{name}: {no_text(controls=controls)}")
+    return cleaned
 
 
 def detect_format(name: str, text: str) -> str:

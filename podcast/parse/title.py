@@ -17,9 +17,12 @@ from collections.abc import Iterable, Sequence
 from podcast.hanzi import localize, to_simplified
 from podcast.keywords import STOPWORDS_EN, tokenize, topics
 from podcast.parse.markers import ROLE_LABELS
-from podcast.text import is_chinese
+from podcast.text import MAX_SENTENCE, is_chinese, split_sentences
 
 _HANZI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A run of hanzi no punctuation breaks: jieba's segmentation of it takes time quadratic in its
+# length (100 000 characters: minutes), so it is given the run in sentence-sized pieces.
+_LONG_RUN = re.compile(rf"[\u3400-\u9fff\uf900-\ufaff]{{{MAX_SENTENCE},}}")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]\s|第[一二三四五六七八九十\d]+[章节部分])")
 # Words of a dialogue post's title: a line that has one is more likely the title.
 _DIALOGUE_WORDS = re.compile(
@@ -172,6 +175,8 @@ def derive(speakers: Sequence[str], texts: Sequence[str], language: str) -> str:
     'Ada and Bob on mules'
     """
     names = {w.lower() for s in speakers for w in re.findall(r"\w+", s)}
+    if is_chinese(language):
+        texts = [piece for text in texts for piece in (split_sentences(text) if _LONG_RUN.search(text) else [text])]
     topic = next((w for w in topics(texts, language) if w.lower() not in names), "")
     zh = is_chinese(language)
     people = [s for s in speakers if s not in ROLE_LABELS and not re.search(r"\d", s)][:2]

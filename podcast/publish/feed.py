@@ -114,7 +114,7 @@ def item_element(item: Item, show: Show, base_url: str) -> etree._Element:
     language = _feed_language(episode.language)
     if "vtt" in episode.files:
         _sub(element, "podcast:transcript", url=episode_url(base_url, episode.slug, episode.files["vtt"]),
-             type="text/vtt", language=language)  # fmt: skip
+             type="text/vtt", language=language, rel="captions")  # fmt: skip
     if "srt" in episode.files:
         _sub(element, "podcast:transcript", url=episode_url(base_url, episode.slug, episode.files["srt"]),
              type="application/x-subrip", language=language)  # fmt: skip
@@ -141,6 +141,7 @@ def build_feed(
     kept: Sequence[etree._Element] = (),
     *,
     built: dt.datetime | None = None,
+    channel_guid: str | None = None,
 ) -> bytes:
     """The feed document. ``kept`` are previous ``<item>`` elements carried over verbatim
     (episodes whose folder could not be read this time)."""
@@ -177,15 +178,46 @@ def build_feed(
     _sub(channel, "itunes:type", show.type)
     if show.owner_email:
         _sub(channel, "podcast:locked", "no", owner=show.owner_email)
-    _sub(channel, "podcast:guid", podcast_guid(feed_url))
+    _sub(channel, "podcast:guid", channel_guid or podcast_guid(feed_url))
+    # The host, once per name (小雅 for Chinese episodes, Xiaoya for English ones).
+    languages = {is_chinese(i.episode.language) for i in items} or {is_chinese(show.language)}
+    hosts = [show.framing.host] if True in languages else []
+    hosts += [show.framing_en.host] if False in languages else []
+    for host in dict.fromkeys(hosts):
+        _sub(channel, "podcast:person", host, role="host")
 
-    ordered = sorted(items, key=lambda i: (i.episode.date or i.episode.rendered, i.episode.slug), reverse=True)
-    for item in ordered:
-        channel.append(item_element(item, show, base_url))
+    # Items newest first, kept ones (an episode folder unreadable this time) in their place.
+    dated: list[tuple[str, str, etree._Element]] = [
+        (i.episode.date or i.episode.rendered or "", i.episode.slug, item_element(i, show, base_url)) for i in items
+    ]
     for element in kept:
-        channel.append(copy.deepcopy(element))
+        copied = copy.deepcopy(element)
+        dated.append((_item_date(copied), _item_slug(copied), copied))
+    for _date, _slug, element in sorted(dated, key=lambda d: (d[0], d[1]), reverse=True):
+        channel.append(element)
     etree.cleanup_namespaces(rss, top_nsmap=NAMESPACES)
+    # Stable formatting, whatever whitespace a kept item brought with it.
+    for node in rss.iter():
+        if isinstance(node.tag, str) and len(node):
+            node.text = None
+        node.tail = None
+    etree.indent(rss, space="  ")
     return bytes(etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _item_date(item: etree._Element) -> str:
+    """A kept item's date as ISO, from its ``pubDate``."""
+    text = item.findtext("pubDate") or ""
+    try:
+        return email.utils.parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError):
+        return ""
+
+
+def _item_slug(item: etree._Element) -> str:
+    enclosure = item.find("enclosure")
+    match = re.search(r"/episodes/([a-z0-9][a-z0-9-]*)/", enclosure.get("url", "") if enclosure is not None else "")
+    return match.group(1) if match else ""
 
 
 def _limit_bytes(text: str, limit: int) -> str:

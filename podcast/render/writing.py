@@ -115,6 +115,7 @@ def write_folder(
         loudness={"integrated": loudness.integrated, "true_peak": loudness.true_peak, "lra": loudness.lra},
         warnings=tuple(warnings),
         rendered=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        link=identity.source_url,
     )
     write_episode(stage, episode)
     return episode

@@ -8,11 +8,11 @@ script re-synthesizes only the sentences that changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,15 @@ MAX_SEGMENT_CHARACTERS = 5000
 """A script segment longer than this (≈ 17 minutes of speech) is refused, not voiced."""
 SILENCE_DB = -45.0
 """A 10 ms frame this far below the clip's loudest counts as silence when trimming edges."""
+PROBE_SETTINGS: Mapping[str, Any] = {
+    "attempts": 2,
+    "backoff": 0.3,
+    "timeout": 8.0,
+    "first_chunk_timeout": 5.0,
+    "deadline": 10.0,
+}
+"""How ``auto`` asks the edge service whether it answers: two tries, each wanting audio
+within 5 s, all within 10 s, so a silent service costs seconds, not a render's retries."""
 
 
 def load_engine(name: str, *, lexicon_paths: tuple[Path, ...] = ()) -> Engine:
@@ -66,7 +75,9 @@ class AutoEngine:
     """``auto``: the edge voices when the service answers, else the offline voice.
 
     ``choose`` probes the service once; a render then uses one engine from start to end
-    (mixing voices mid-episode would be worse than either).
+    (mixing voices mid-episode would be worse than either). ``edge_options`` are passed
+    to both edge engines (the probe's and the run's): a proxy, a stream factory, a lock
+    folder.
     """
 
     name = "auto"
@@ -77,9 +88,15 @@ class AutoEngine:
         """The chosen engine's."""
         return int(getattr(self.choose()[0], "max_concurrent", 1))
 
-    def __init__(self, lexicon: object | None = None, probe: Callable[[Engine], None] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: object | None = None,
+        probe: Callable[[Engine], None] | None = None,
+        edge_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self._lexicon = lexicon
         self._probe = probe or _probe_edge
+        self._edge_options = dict(edge_options or {})
         self._chosen: tuple[Engine, str | None] | None = None
 
     def choose(self) -> tuple[Engine, str | None]:
@@ -91,11 +108,11 @@ class AutoEngine:
             try:
                 from podcast.speech.edge import EdgeEngine
 
-                # One quick question decides: a service that is down should cost the user
-                # a second, not the full retry schedule of a render.
-                probe_engine = EdgeEngine(attempts=2, backoff=0.3, timeout=8.0)
+                # One quick question decides: a service that is down or silent should cost
+                # the user seconds, not the full retry schedule of a render.
+                probe_engine = EdgeEngine(**{**self._edge_options, **PROBE_SETTINGS})
                 self._probe(probe_engine)
-                self._chosen = (EdgeEngine(), None)
+                self._chosen = (EdgeEngine(**self._edge_options), None)
             except (ServiceError, SpeechError) as exc:
                 reason = str(exc).split(";")[0]
                 self._chosen = (offline, f"edge voices unavailable ({reason}); used the offline voice")
@@ -169,7 +186,7 @@ def speak_parts(
     clips: list[Audio | None] = [None] * len(sentences)
     missing: list[int] = []
     for index, (sentence, prosody) in enumerate(voiced):
-        clips[index] = cache.get(segment_key(engine.name, version, prosody, sentence))
+        clips[index] = cache.get(segment_key(engine.name, version, prosody, sentence), SAMPLE_RATE)
         if clips[index] is None:
             missing.append(index)
         elif on_sentence:

@@ -1,5 +1,6 @@
 """The ``edge`` speech engine itself: :class:`EdgeEngine` checks voices, builds requests,
-and runs each call in a slot, retrying failures that may pass."""
+and runs each call in a slot, retrying failures that may pass, within the call's deadline
+and while the circuit breaker says the service is answering."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from podcast.errors import ServiceError, UnknownNameError
 from podcast.paths import cache_dir
 from podcast.slots import ProcessSlots
 from podcast.speech.base import Audio, Prosody
+from podcast.speech.edge.breaker import BREAKER_FAILURES, CircuitBreaker, shared_breaker
 from podcast.speech.edge.failures import _Fault, _give_up_message, _RetryableError, _service_call, backoff_delay
 from podcast.speech.edge.stream import (
+    FIRST_AUDIO_SECONDS,
     SAMPLE_RATE,
     EdgeRequest,
     StreamChunk,
@@ -50,6 +53,10 @@ from podcast.text import is_chinese
 _log = logging.getLogger("podcast.speech.edge")
 _T = TypeVar("_T")
 
+CALL_DEADLINE_SECONDS = 60.0
+"""Seconds one ``synthesize`` may spend on its attempts and the waits between them, from
+its first attempt (a text whose single attempt may take longer gets that long)."""
+
 # --- The engine ------------------------------------------------------------------------
 
 
@@ -67,6 +74,10 @@ class EdgeEngine:
         max_backoff: float = 30.0,
         timeout: float = 15.0,
         timeout_per_char: float = 0.1,
+        first_chunk_timeout: float | None = None,
+        deadline: float | None = None,
+        breaker_threshold: int = BREAKER_FAILURES,
+        breaker: CircuitBreaker | None = None,
         max_concurrent: int = 4,
         lock_dir: Path | None = None,
         slot_timeout: float | None = 600.0,
@@ -79,7 +90,15 @@ class EdgeEngine:
         ``attempts``: tries per segment before giving up (retryable failures only).
         ``backoff``/``max_backoff``: seconds; the wait after the n-th failure is uniform in
         ``[0, min(max_backoff, backoff * 2 ** (n - 1))]``.
-        ``timeout`` + ``timeout_per_char`` × characters: seconds one call may take.
+        ``timeout`` + ``timeout_per_char`` × characters: seconds one attempt may take.
+        ``first_chunk_timeout``: seconds from the start of an attempt to its first audio
+        (default ``FIRST_AUDIO_SECONDS``).
+        ``deadline``: seconds all the attempts of one call and the waits between them may
+        take (default ``CALL_DEADLINE_SECONDS``; never less than one attempt's limit).
+        ``breaker_threshold``: attempts in a row that time out or cannot connect before
+        every later call fails at once. ``breaker``: the circuit breaker to use (default:
+        the process's breaker for the real service through ``proxy``, or, with a
+        ``stream_factory``, one of this engine's own).
         ``max_concurrent``: calls in flight at once, within the process and across
         processes sharing ``lock_dir`` (default ``cache_dir()/locks``).
         ``slot_timeout``: seconds to wait for a free slot (None: no limit).
@@ -94,11 +113,21 @@ class EdgeEngine:
             raise ValueError("max_concurrent must be at least 1")
         if backoff < 0 or max_backoff < 0 or timeout <= 0 or timeout_per_char < 0:
             raise ValueError("backoff must be >= 0 and timeout > 0")
+        first_chunk_timeout = FIRST_AUDIO_SECONDS if first_chunk_timeout is None else first_chunk_timeout
+        deadline = CALL_DEADLINE_SECONDS if deadline is None else deadline
+        if first_chunk_timeout <= 0 or deadline <= 0:
+            raise ValueError("first_chunk_timeout and deadline must be > 0")
         self.attempts = attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.timeout = timeout
         self.timeout_per_char = timeout_per_char
+        self.first_chunk_timeout = first_chunk_timeout
+        self.deadline = deadline
+        if breaker is None:
+            private = stream_factory is not None
+            breaker = CircuitBreaker(breaker_threshold) if private else shared_breaker(proxy, breaker_threshold)
+        self.breaker = breaker
         self.max_concurrent = max_concurrent
         self.slot_timeout = slot_timeout
         self.proxy = proxy
@@ -131,13 +160,14 @@ class EdgeEngine:
         ``synthesize`` accepts every voice in it, and return the names."""
         edge_tts = _import_edge_tts()
 
-        async def fetch() -> list[dict[str, Any]]:
-            voices: list[dict[str, Any]] = await asyncio.wait_for(edge_tts.list_voices(proxy=self.proxy), self.timeout)
-            return voices
+        def attempt(limit: float) -> list[dict[str, Any]]:
+            async def fetch() -> list[dict[str, Any]]:
+                voices: list[dict[str, Any]] = await asyncio.wait_for(edge_tts.list_voices(proxy=self.proxy), limit)
+                return voices
 
-        listed = self._call(
-            lambda: _service_call(lambda: _run_private(fetch), self.timeout, edge_tts), "the voice list"
-        )
+            return _service_call(lambda: _run_private(fetch), limit, edge_tts)
+
+        listed = self._call(attempt, "the voice list", self.timeout)
         found = {str(v["ShortName"]): str(v.get("Gender", "Female")) for v in listed}
         self._live_voices.update(found)
         return sorted(found)
@@ -174,7 +204,8 @@ class EdgeEngine:
 
         Raises ``UnknownNameError`` for an unknown voice and ``SpeechError`` for a request
         edge-tts rejects (neither is retried), ``ServiceError`` when the service keeps
-        failing, ``AudioError`` when ffmpeg cannot decode what arrived.
+        failing or is not answering (at once, once the breaker is open), ``AudioError``
+        when ffmpeg cannot decode what arrived.
         """
         request = self.request(text, prosody)
         if not any(ch.isalnum() for ch in text):
@@ -183,9 +214,11 @@ class EdgeEngine:
         factory = self._factory or self._default_factory
         limit = call_timeout(text, self.timeout, self.timeout_per_char)
 
-        def attempt() -> Audio:
+        def attempt(limit: float) -> Audio:
+            # A first-audio limit as long as the whole attempt's adds nothing.
+            first = self.first_chunk_timeout if self.first_chunk_timeout < limit else None
             data, boundaries = _service_call(
-                lambda: _run_private(lambda: asyncio.wait_for(_collect(factory, request), limit)),
+                lambda: _run_private(lambda: asyncio.wait_for(_collect(factory, request, first), limit)),
                 limit,
                 edge_tts,
             )
@@ -195,32 +228,50 @@ class EdgeEngine:
             duration = len(samples) / SAMPLE_RATE
             return Audio(samples, SAMPLE_RATE, timings_from_boundaries(boundaries, duration))
 
-        return self._call(attempt, request.voice)
+        return self._call(attempt, request.voice, limit)
 
     def _default_factory(self, request: EdgeRequest) -> AsyncIterator[StreamChunk]:
         return communicate_stream(request, proxy=self.proxy)
 
-    def _call(self, attempt: Callable[[], _T], subject: str) -> _T:
-        """Run ``attempt`` in a slot, again after each failure that may pass; one
-        ``ServiceError`` when none is left."""
+    def _call(self, attempt: Callable[[float], _T], subject: str, limit: float) -> _T:
+        """Run ``attempt(seconds it may take)`` in a slot, again after each failure that
+        may pass, within the call's deadline; one ``ServiceError`` when none is left, at
+        once when the breaker is open."""
+        self.breaker.check()
         faults: list[_Fault] = []
+        ends: float | None = None  # the call's deadline, set when its first attempt starts
         for number in range(1, self.attempts + 1):
             try:
                 with self._slot():
-                    return attempt()
+                    self.breaker.check()  # it may have opened while this call waited
+                    now = time.monotonic()
+                    if ends is None:
+                        ends = now + max(self.deadline, limit)
+                    result = attempt(min(limit, ends - now))
             except _RetryableError as exc:
                 faults.append(exc.fault)
-            if number < self.attempts:
-                delay = backoff_delay(number, self.backoff, self.max_backoff, self._rng)
-                _log.info(
-                    "edge-tts attempt %d/%d for %s failed (%s); retrying in %.2f s",
-                    number,
-                    self.attempts,
-                    subject,
-                    faults[-1].reason,
-                    delay,
-                )
-                time.sleep(delay)
+                opened = self.breaker.record(exc.fault)
+            else:
+                self.breaker.record(None)
+                return result
+            if number == self.attempts:
+                break
+            if opened:
+                raise ServiceError(self.breaker.message())
+            assert ends is not None
+            delay = backoff_delay(number, self.backoff, self.max_backoff, self._rng)
+            if delay >= ends - time.monotonic():
+                break  # no time left for another attempt
+            _log.info(
+                "edge-tts attempt %d/%d for %s failed (%s); retrying in %.2f s",
+                number,
+                self.attempts,
+                subject,
+                faults[-1].reason,
+                delay,
+            )
+            if self.breaker.wait(delay):
+                raise ServiceError(self.breaker.message())
         raise ServiceError(_give_up_message(faults, subject))
 
     @contextlib.contextmanager

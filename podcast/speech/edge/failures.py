@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Literal, TypeVar
 
 from podcast.errors import ServiceError, SpeechError
-from podcast.speech.edge.stream import _BadRequestError, _EmptyAudioError
+from podcast.speech.edge.stream import _BadRequestError, _EmptyAudioError, _NoFirstAudioError
 
 _T = TypeVar("_T")
 
@@ -53,6 +53,8 @@ def _classify(exc: BaseException, limit: float, edge_tts: ModuleType) -> _Fault:
 
     errors = edge_tts.exceptions
     # TimeoutError is also an OSError: it must be matched first.
+    if isinstance(exc, _NoFirstAudioError):
+        return _Fault("timeout", str(exc))
     if isinstance(exc, TimeoutError):
         return _Fault("timeout", f"no answer within {limit:.3g} s")
     if isinstance(exc, aiohttp.ClientResponseError):

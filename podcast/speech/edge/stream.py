@@ -24,6 +24,10 @@ SAMPLE_RATE = 24000
 TICKS_PER_SECOND = 10_000_000
 """Boundary offsets and durations arrive in 100-nanosecond ticks."""
 INSTALL_HINT = "pip install 'xiaoya-podcast[edge]'"
+FIRST_AUDIO_SECONDS = 10.0
+"""Seconds from the start of an attempt to its first audio: the service starts streaming
+within a second or two whatever the text's length; one that has not begun by then (it
+accepted the connection and went silent) is not going to."""
 
 
 class StreamChunk(TypedDict):
@@ -171,19 +175,40 @@ class _BadRequestError(Exception):
     """The factory rejected the request (edge-tts validates voice, rate, pitch, text)."""
 
 
-async def _collect(factory: StreamFactory, request: EdgeRequest) -> tuple[bytes, list[StreamChunk]]:
+class _NoFirstAudioError(TimeoutError):
+    """No audio arrived within the first-audio deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no audio within {seconds:.3g} s")
+        self.seconds = seconds
+
+
+async def _collect(
+    factory: StreamFactory, request: EdgeRequest, first_audio: float | None = None
+) -> tuple[bytes, list[StreamChunk]]:
+    """All the audio and sentence boundaries of one stream; the first audio must arrive
+    within ``first_audio`` seconds (None: no such limit; the caller bounds the whole)."""
     try:
         stream = factory(request)
     except (ValueError, TypeError) as exc:
         raise _BadRequestError(str(exc)) from exc
     audio = bytearray()
     boundaries: list[StreamChunk] = []
+    scope = asyncio.timeout(first_audio)
     try:
-        async for chunk in stream:
-            if chunk["type"] == "audio":
-                audio += chunk.get("data", b"")
-            elif chunk["type"] == "SentenceBoundary":
-                boundaries.append(chunk)
+        async with scope:
+            async for chunk in stream:
+                if chunk["type"] == "audio":
+                    data = chunk.get("data", b"")
+                    if data and not audio:
+                        scope.reschedule(None)  # it is speaking: only the whole call's limit is left
+                    audio += data
+                elif chunk["type"] == "SentenceBoundary":
+                    boundaries.append(chunk)
+    except TimeoutError as exc:
+        if first_audio is not None and scope.expired():
+            raise _NoFirstAudioError(first_audio) from exc
+        raise
     finally:
         if isinstance(stream, AsyncGenerator):
             await stream.aclose()
