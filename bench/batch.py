@@ -14,7 +14,15 @@ runs the real command, ``python -m podcast batch``, timing it from the outside:
 The feed and site are built at the end of every run, as a batch does by default
 (``--no-publish`` leaves them out).
 
-Run: python bench/batch.py [--runs 3] [--posts 20] [--no-publish]
+``--scenario cores`` measures instead whether a batch uses the machine (issue 18), each run
+from an empty cache, the variants alternated run by run, without publishing:
+
+- 8 distinct posts: ``podcast batch`` with its default jobs against 8 ``podcast render``
+  runs one after another (target ≤ 0.8×), and ``--jobs 1`` against ``--jobs 2``;
+- 4 posts that share their body (only the title differs): ``--jobs 1`` against ``--jobs 2``
+  and the default (target: never slower with more jobs).
+
+Run: python bench/batch.py [--runs 3] [--posts 20] [--no-publish] [--scenario cores]
 """
 
 from __future__ import annotations
@@ -92,6 +100,7 @@ def make_post(n: int) -> str:
 
 
 def run(show: Path, cache: Path, jobs: int | None, publish: bool) -> float:
+    """One ``podcast batch`` of the show's posts (``jobs`` None: its default)."""
     env = {**os.environ, "PODCAST_CACHE_DIR": str(cache)}
     env.pop("PODCAST_TTS_THREADS", None)  # the batch decides
     command = [sys.executable, "-m", "podcast", "batch", "posts", "--quiet"]
@@ -111,19 +120,78 @@ def entries(show: Path) -> dict[str, Any]:
     return data["posts"]  # type: ignore[no-any-return]
 
 
-def fresh(tmp: Path, voice: Path, posts: int) -> tuple[Path, Path]:
-    """A show folder with the generated posts, and an empty cache sharing the voice."""
+def fresh(tmp: Path, voice: Path, posts: int, writer: Any = None) -> tuple[Path, Path]:
+    """A show folder with the generated posts (``writer(n)``, default ``make_post``), and an
+    empty cache sharing the voice."""
+    writer = writer or make_post
     show = tmp / "show"
     (show / "posts").mkdir(parents=True)
     (show / "podcast.toml").write_text(
         '[show]\ntitle = "小雅播报"\nauthor = "立委"\nbase_url = "https://example.com/show/"\n', encoding="utf-8"
     )
     for n in range(1, posts + 1):
-        (show / "posts" / f"post-{n:02d}.md").write_text(make_post(n), encoding="utf-8")
+        (show / "posts" / f"post-{n:02d}.md").write_text(writer(n), encoding="utf-8")
     cache = tmp / "cache"
     (cache / "voices").mkdir(parents=True)
     os.symlink(voice, cache / "voices" / voice.name)
     return show, cache
+
+
+def shared_body_post(n: int) -> str:
+    """Post ``n`` with the body of post 1: only its title and date are its own."""
+    body = make_post(1).split("---\n", 2)[2]
+    return f"---\ntitle: 同一段对话的第{n}个版本\ndate: 2024-06-{n:02d}\n---\n{body}"
+
+
+def renders(show: Path, cache: Path) -> float:
+    """Every post rendered by its own ``podcast render``, one after another."""
+    env = {**os.environ, "PODCAST_CACHE_DIR": str(cache)}
+    env.pop("PODCAST_TTS_THREADS", None)
+    started = time.perf_counter()
+    for post in sorted((show / "posts").glob("*.md")):
+        command = [sys.executable, "-m", "podcast", "render", str(post), "--quiet"]
+        command += ["--config", str(show / "podcast.toml"), "-o", str(show / "out")]
+        result = subprocess.run(command, cwd=show, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"podcast render failed ({result.returncode}):\n{result.stderr}")
+    return time.perf_counter() - started
+
+
+def cores(runs: int, voice: Path) -> None:
+    """Issue 18: does a batch use the machine?"""
+    cases: list[tuple[str, Any, int | str | None]] = [
+        ("distinct: batch, default jobs", make_post, None),
+        ("distinct: 8 × podcast render", make_post, "render"),
+        ("distinct: batch --jobs 1", make_post, 1),
+        ("distinct: batch --jobs 2", make_post, 2),
+        ("shared body: batch --jobs 1", shared_body_post, 1),
+        ("shared body: batch --jobs 2", shared_body_post, 2),
+        ("shared body: batch, default jobs", shared_body_post, None),
+    ]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    for round_ in range(runs):
+        for name, writer, jobs in cases if round_ % 2 == 0 else list(reversed(cases)):
+            count = 8 if writer is make_post else 4
+            with tempfile.TemporaryDirectory() as tmp:
+                show, cache = fresh(Path(tmp), voice, count, writer)
+                seconds = renders(show, cache) if isinstance(jobs, str) else run(show, cache, jobs, False)
+            times[name].append(seconds)
+            print(f"run {round_ + 1}: {name} {seconds:.1f} s", file=sys.stderr)
+
+    def med(name: str) -> float:
+        return statistics.median(times[name])
+
+    print(f"{os.cpu_count()} cores, offline voice, cold cache, no publishing; medians of {runs} runs")
+    for name, _, _ in cases:
+        print(f"{name:<34} {med(name):>6.1f} s  ({', '.join(f'{t:.1f}' for t in times[name])})")
+    print(
+        f"distinct posts: default batch / 8 renders = {med(cases[0][0]) / med(cases[1][0]):.2f}× (target ≤ 0.8×); "
+        f"--jobs 2 / --jobs 1 = {med(cases[3][0]) / med(cases[2][0]):.2f}×"
+    )
+    print(
+        f"shared body: --jobs 2 / --jobs 1 = {med(cases[5][0]) / med(cases[4][0]):.2f}×, "
+        f"default / --jobs 1 = {med(cases[6][0]) / med(cases[4][0]):.2f}× (target: never above 1)"
+    )
 
 
 def main() -> None:
@@ -131,11 +199,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--no-publish", dest="publish", action="store_false")
+    parser.add_argument("--scenario", choices=["incremental", "cores"], default="incremental")
     args = parser.parse_args()
 
     from podcast.speech.offline import install
 
     voice = install()
+    if args.scenario == "cores":
+        cores(args.runs, voice)
+        return
     times: dict[str, list[float]] = {"cold1": [], "cold2": [], "warm": [], "edit": []}
     rerendered: list[int] = []
     synthesized: list[tuple[int, int]] = []

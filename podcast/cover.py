@@ -8,7 +8,10 @@ one, the title is drawn in pinyin and a warning says how to get the real thing.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import io
+import json
 import math
 import os
 import shutil
@@ -18,7 +21,9 @@ from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import __version__ as PIL_VERSION
 
+from podcast import stored
 from podcast.errors import ConfigError
 
 SIZE = 1400
@@ -72,15 +77,44 @@ def load_cover(path: Path) -> Cover:
 
 @cache
 def generate_cover(title: str, subtitle: str = "") -> Cover:
-    """A square 1400 px cover with ``title`` (and ``subtitle``) on it (drawn once per process:
-    every render of a batch and the feed that follows ask for the same one)."""
+    """A square 1400 px cover with ``title`` (and ``subtitle``) on it: drawn once and kept in
+    the cache under what it is drawn from (the texts, the font, this drawing's revision), so
+    every render of a batch, the feed that follows and the next render reuse it."""
+    font_path = find_cjk_font()
+    key = stored.digest("cover", DRAWING_REVISION, title, subtitle, font_path, _stamp(font_path), PIL_VERSION)
+    store = stored.Store("covers")
+    kept = store.read(key, ".json")
+    if kept is not None:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            entry = json.loads(kept)
+            png, jpeg = (base64.b64decode(entry[k], validate=True) for k in ("png", "jpeg"))
+            return Cover(png, jpeg, tuple(str(w) for w in entry["warnings"]))
+    cover = _draw_cover(title, subtitle, font_path)
+    entry = {"png": base64.b64encode(cover.png).decode(), "jpeg": base64.b64encode(cover.thumbnail_jpeg).decode()}
+    store.write(key, ".json", json.dumps({**entry, "warnings": list(cover.warnings)}).encode())
+    return cover
+
+
+DRAWING_REVISION = 1
+"""Bumped when the generated cover is drawn differently (kept covers are then redrawn)."""
+
+
+def _stamp(path: str | None) -> list[int] | None:
+    """A font file's size and time: a replaced font draws a new cover."""
+    try:
+        found = os.stat(path) if path else None
+    except OSError:
+        return None
+    return [found.st_size, found.st_mtime_ns] if found else None
+
+
+def _draw_cover(title: str, subtitle: str, font_path: str | None) -> Cover:
     image = Image.new("RGB", (SIZE, SIZE))
     _gradient(image)
     waves = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     _waves(ImageDraw.Draw(waves))
     image = Image.alpha_composite(image.convert("RGBA"), waves).convert("RGB")
     draw = ImageDraw.Draw(image)
-    font_path = find_cjk_font()
     warnings: list[str] = []
     text = title
     if font_path is None and any(_is_cjk(ch) for ch in title + subtitle):
@@ -101,7 +135,8 @@ def generate_cover(title: str, subtitle: str = "") -> Cover:
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    # Not optimize=True: that takes three times as long for a file 4 % smaller.
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 

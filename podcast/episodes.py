@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from podcast.errors import OutputError
 from podcast.fsutil import describe_os_error, make_temp_dir
 from podcast.model import Episode, Post, Script
+from podcast.urls import is_web_address, url_slug
 
 if TYPE_CHECKING:
     from podcast.config import Show
@@ -56,9 +57,12 @@ def slugify(text: str, *, fallback_seed: str = "") -> str:
     >>> slugify("🎙️🎙️", fallback_seed="x")
     'episode-2d711642'
     """
-    from pypinyin import lazy_pinyin
+    if text.isascii():
+        words = [text]  # as pypinyin would give it back, without loading its tables (0.2 s)
+    else:
+        from pypinyin import lazy_pinyin
 
-    words = lazy_pinyin(unicodedata.normalize("NFKC", text))
+        words = lazy_pinyin(unicodedata.normalize("NFKC", text))
     ascii_text = unicodedata.normalize("NFKD", " ".join(words)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     slug = slug[:80].rstrip("-")
@@ -281,10 +285,15 @@ def show_cover(show: Show, root: Path) -> Cover:
 
 
 def slug_for(source: Post | Script, script: Script) -> str:
-    """The episode's folder name: the post's ``slug``, else its file name, else its title."""
+    """The episode's folder name: the post's ``slug``, else its file name (for a post read
+    from the web, the last segment of its address), else its title."""
     if isinstance(source, Post) and source.slug:
         return slugify(source.slug)
-    stem = Path(script.source).stem if script.source and not script.source.startswith("<") else ""
+    stem = ""
+    if is_web_address(script.source):
+        stem = url_slug(script.source) or ""
+    elif script.source and not script.source.startswith("<"):
+        stem = Path(script.source).stem
     if stem and stem != "script":
         return slugify(stem, fallback_seed=script.source)
     return slugify(script.title, fallback_seed=script.source)

@@ -56,3 +56,13 @@ class FeedError(PodcastError):
 class BatchError(PodcastError):
     """Raised when a batch cannot start: an unreachable Dask scheduler, a bad ``--executor``,
     another batch running on the same output folder, or a manifest from a newer version."""
+
+
+class FetchError(PodcastError):
+    """Raised when a web page, feed or robots.txt cannot be fetched or is not a page: no such
+    host, refused, too slow, an HTTP error, disallowed by robots.txt, over ``--max-bytes``.
+    The message is one line naming the address; ``status`` is the HTTP status, if any."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -187,10 +187,13 @@ def settle(
     ``identities``: its pinned guid; else the slug's recorded guid; else, when the same post
     bytes were recorded under a post that no longer exists, that episode (renamed); else
     ``fallback_guid`` (an earlier render's) or a new guid."""
-    given = Path(source)
-    located = given if given.is_absolute() or given.exists() else show_root / given
-    key = source_key(str(located), show_root)
-    digest = file_digest(located)
+    if re.match(r"(?i)https?://", source):
+        key, digest = source, None  # a post read from the web is known by its address
+    else:
+        given = Path(source)
+        located = given if given.is_absolute() or given.exists() else show_root / given
+        key = source_key(str(located), show_root)
+        digest = file_digest(located)
     renamed_from = None
     record = identities.episodes.get(slug)
     if record is not None and record.source not in (None, key) and _exists(record.source, show_root):

@@ -109,12 +109,13 @@ class Post:
     @property
     def source_url(self) -> str | None:
         """The post's address on the web (front matter ``url``/``source_url``/``link``, or the
-        page's own), if known."""
+        page's own; else ``source`` when that is a web address), if known."""
         for key in ("url", "source_url", "link"):
             value = self.metadata.get(key)
             if isinstance(value, str) and value.startswith(("http://", "https://")):
                 return value
-        return None
+        # A post read from the web (a batch over a blog's feed) is its address.
+        return self.source if self.source.startswith(("http://", "https://")) else None
 
     @property
     def summary(self) -> str | None:

@@ -15,6 +15,7 @@ the environment (``PODCAST_ENGINE``, ``PODCAST_SUMMARIZER``, ``PODCAST_OUTPUT``)
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -25,11 +26,10 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from podcast import episodes, identity
+from podcast import episodes, identity, web
 from podcast.config import Show
 from podcast.errors import UnknownNameError
 from podcast.model import Episode, Post, Script
-from podcast.parse import read_post as _read_post
 from podcast.parse.source import DEFAULT_MAX_BYTES
 from podcast.profiles import VoiceProfile, VoiceSet, load_voice_set
 from podcast.render import assembly, fitting, voicing
@@ -38,8 +38,8 @@ from podcast.render.writing import Identity, write_folder
 from podcast.script import Plan, Summarizer, frame_texts, load_summarizer
 from podcast.script import write_script as _write_script
 from podcast.script.memo import write_script_cached
-from podcast.speech import SAMPLE_RATE, AutoEngine, Spoken, load_engine, speak
-from podcast.speech.base import Engine
+from podcast.speech import SAMPLE_RATE, AutoEngine, Spoken, load_engine, speak, speak_segments
+from podcast.speech.base import Engine, Prosody
 from podcast.speech.cache import SegmentCache
 
 __all__ = ["STAGES", "Context", "RenderOptions", "Rendered", "Settings", "read_post", "render", "say", "write_script"]
@@ -158,7 +158,7 @@ class Context:
     @cached_property
     def jingles(self) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """The opening and closing stings."""
-        return show_jingles(self.show, SAMPLE_RATE)
+        return show_jingles(self.show, SAMPLE_RATE, self.cache.root.parent)
 
     @property
     def jingle_seconds(self) -> float:
@@ -182,9 +182,10 @@ class Context:
 # ---------------------------------------------------------------- parse, script
 
 
-def read_post(path: Path, context: Context, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Post:
-    """Parse stage: the post at ``path`` with the show's speaker aliases."""
-    return _read_post(path, max_bytes=max_bytes, aliases=context.show.aliases)
+def read_post(source: str | Path, context: Context, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Post:
+    """Parse stage: the post at ``source`` — a file, or a web address (fetched) — with the
+    show's speaker aliases. ``max_bytes`` caps the file, or the page as decoded."""
+    return web.read_post(source, max_bytes=max_bytes, aliases=context.show.aliases)
 
 
 def write_script(post: Post, context: Context) -> tuple[Script, Plan]:
@@ -303,16 +304,18 @@ def render_in(
             return script
 
         # The intro and outro are known before the summary: voice them while the summarizer
-        # loads its dictionaries (model inference releases the GIL).
+        # loads its dictionaries (model inference releases the GIL). The voice loads first:
+        # loading holds the GIL, so two loads at once would only delay the speaking.
         pool = ThreadPoolExecutor(max_workers=1)
+        ready = threading.Event()
         try:
-            framing = pool.submit(
-                lambda: [
-                    speak(text, voices.narrator_profile().prosody, engine, cache)
-                    for text in frame_texts(source, show, target)
-                ]
-            )
+            narrator = voices.narrator_profile().prosody
+            framing = pool.submit(_voice_framing, frame_texts(source, show, target), narrator, engine, cache, ready)
+            ready.wait()
             script = rewrite(voices)
+            release = getattr(context.summarizer, "release", None)
+            if callable(release):
+                release()  # its tables are not needed while the script is voiced
             prevoiced = sum(s.synthesized for s in framing.result())
         finally:
             # Never wait here for a voice that hangs: a stopped render (Ctrl-C, a batch's
@@ -352,11 +355,22 @@ def render_in(
         episode = write_folder(
             stage, script, spoken, timeline, who, show, engine=engine.name,
             voices=voicing.voices_used(script, voices, engine), thumbnail=cover.thumbnail_jpeg, warnings=warnings,
+            cache_root=cache.root.parent,
         )  # fmt: skip
     # The intro and outro voiced ahead of time count as synthesized, not as cache hits.
     synthesized = sum(s.synthesized for s in spoken) + prevoiced
     reused = sum(s.reused for s in spoken) - prevoiced
     return Rendered(episode, folder, synthesized, reused, takes)
+
+
+def _voice_framing(
+    texts: tuple[str, str], narrator: Prosody, engine: Engine, cache: SegmentCache, ready: threading.Event
+) -> list[Spoken]:
+    """The intro and outro, voiced; ``ready`` is set once the voice is loaded (or failed)."""
+    try:
+        return speak_segments([[(text, narrator)] for text in texts], engine, cache, on_ready=ready.set)
+    finally:
+        ready.set()
 
 
 def _identity(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from podcast.errors import ConfigError
 
@@ -39,3 +39,33 @@ def public_base(url: str, where: str = "show.base_url") -> str:
     if not path.endswith("/"):
         path += "/"
     return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+# What a page's address ends in that is not part of its name.
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp|md|markdown|txt)$", re.IGNORECASE)
+
+
+def is_web_address(text: str | None) -> bool:
+    """Whether ``text`` is an absolute http(s) address (not a local path).
+
+    >>> is_web_address("https://example.com/p"), is_web_address("/home/me/p.md"), is_web_address("http://")
+    (True, False, False)
+    """
+    return bool(text) and re.match(r"(?i)https?://[^/?#\s]", text or "") is not None
+
+
+def url_slug(url: str) -> str | None:
+    """The name a post's address gives it, as a file name does: the last segment of its path
+    without ``.html`` (``index`` names the folder it is in); None when the path has none.
+
+    >>> url_slug("http://127.0.0.1:8000/2024/05/post.html"), url_slug("https://x.org/p/some-post/")
+    ('post', 'some-post')
+    >>> url_slug("https://blog.example.org/2024/%E8%AF%8D%E5%85%B8/index.html"), url_slug("https://x.org/?p=7")
+    ('词典', None)
+    """
+    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    while segments:
+        name = _PAGE_SUFFIX.sub("", segments.pop()).strip()
+        if name and name.lower() not in ("index", "default"):
+            return name
+    return None

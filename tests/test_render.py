@@ -7,7 +7,6 @@ engine (fast) in a show of their own.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import json
@@ -26,6 +25,7 @@ from typer.testing import CliRunner, Result
 from podcast.audio import ffmpeg
 from podcast.cli import app
 from podcast.config import load_show
+from podcast.errors import AudioError
 from podcast.parse import read_post
 from podcast.pipeline import Rendered, RenderOptions, render
 from podcast.script.scriptfile import from_markdown
@@ -263,20 +263,33 @@ def test_output_that_cannot_be_written(runner: CliRunner, fake_show: Path) -> No
     assert "cannot write" in one_line(result)
 
 
+def _disk_fills_while_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ffmpeg fails as it does when the disk fills under the MP3 it writes."""
+    real = ffmpeg.run
+
+    def full(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        if "libmp3lame" in args:
+            log = "[out#0/mp3] Error writing trailer: No space left on device\nConversion failed!"
+            raise AudioError(ffmpeg.failure(log, 1, args))
+        return real(args, **kwargs)
+
+    def full_piped(first: list[str], second: list[str], **kwargs: Any) -> str:
+        full(first)
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(ffmpeg, "run", full)
+    monkeypatch.setattr(ffmpeg, "run_piped", full_piped)
+
+
 def test_full_disk_is_one_line_and_keeps_the_previous_episode(
     runner: CliRunner, fake_show: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wave
-
     post = write_post(fake_show)
     render_cli(runner, fake_show, str(post))
     episodes = fake_show / "out" / "episodes"
     before = {p.name: p.read_bytes() for p in (episodes / "post").iterdir()}
 
-    def full(*args: object, **kwargs: object) -> object:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(wave, "open", full)
+    _disk_fills_while_encoding(monkeypatch)
     post.write_text(post.read_text(encoding="utf-8").replace("对。", "对，没错。"), encoding="utf-8")
     result = render_cli(runner, fake_show, str(post))
     assert result.exit_code == 1
@@ -288,12 +301,7 @@ def test_full_disk_is_one_line_and_keeps_the_previous_episode(
 def test_full_disk_on_a_first_render_leaves_nothing(
     runner: CliRunner, fake_show: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wave
-
-    def full(*args: object, **kwargs: object) -> object:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(wave, "open", full)
+    _disk_fills_while_encoding(monkeypatch)
     result = render_cli(runner, fake_show, str(write_post(fake_show)))
     assert result.exit_code == 1
     assert "no space left" in one_line(result)

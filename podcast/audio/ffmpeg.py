@@ -6,14 +6,16 @@ binary bundled by the ``imageio-ffmpeg`` wheel.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +45,7 @@ def ffmpeg_path() -> str:
 
 
 def run(
-    args: Sequence[str], *, data: bytes | None = None, timeout: float = 600.0
+    args: Sequence[str], *, data: bytes | memoryview | None = None, timeout: float = 600.0
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ffmpeg with ``args`` (quiet, no stdin prompts); failures become one-line ``AudioError``."""
     command = [ffmpeg_path(), "-hide_banner", "-nostdin", "-y", *args]
@@ -58,6 +60,62 @@ def run(
     if result.returncode != 0:
         raise AudioError(failure(result.stderr.decode("utf-8", "replace"), result.returncode, args))
     return result
+
+
+def run_piped(
+    first: Sequence[str],
+    second: Sequence[str],
+    *,
+    data: bytes | memoryview | None = None,
+    cwd: str | None = None,
+    timeout: float = 600.0,
+) -> str:
+    """Run two ffmpegs at once, the first's standard output feeding the second's standard
+    input (in ``cwd``); returns the second's log. A failure of either is one ``AudioError``."""
+    commands = [[ffmpeg_path(), "-hide_banner", "-nostdin", "-y", *args] for args in (first, second)]
+    pipe = subprocess.PIPE
+    try:
+        head = subprocess.Popen(
+            commands[0], stdin=pipe, stdout=pipe, stderr=pipe, cwd=cwd, preexec_fn=_die_with_parent()
+        )
+    except FileNotFoundError as exc:
+        raise AudioError(f"ffmpeg could not be started ({commands[0][0]}); set ${FFMPEG_ENV}") from exc
+    try:
+        tail = subprocess.Popen(
+            commands[1], stdin=head.stdout, stdout=subprocess.DEVNULL, stderr=pipe, cwd=cwd,
+            preexec_fn=_die_with_parent(),
+        )  # fmt: skip
+    except BaseException:
+        head.kill()
+        head.wait()
+        raise
+    assert head.stdout is not None
+    head.stdout.close()  # the second ffmpeg's now: the first sees it hang up if it fails
+    logs: dict[str, bytes] = {}
+
+    def feed() -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            # communicate() writes any buffer (it takes a memoryview of it); typed as bytes.
+            logs["first"] = head.communicate(cast(bytes | None, data), timeout=timeout)[1]
+
+    feeder = threading.Thread(target=feed, name="ffmpeg-feed", daemon=True)
+    feeder.start()
+    try:
+        logs["second"] = tail.communicate(timeout=timeout)[1]
+        feeder.join(timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise AudioError(f"ffmpeg took longer than {timeout:.0f} s and was stopped") from exc
+    finally:
+        for process in (head, tail):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        feeder.join(5)
+    if head.returncode != 0:
+        raise AudioError(failure(logs.get("first", b"").decode("utf-8", "replace"), head.returncode, first))
+    if tail.returncode != 0:
+        raise AudioError(failure(logs["second"].decode("utf-8", "replace"), tail.returncode, second))
+    return logs["second"].decode("utf-8", "replace")
 
 
 _CAUSES = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")

@@ -1,6 +1,7 @@
 """Rendering a whole blog: every post found, once, then the feed and site once.
 
-``run_batch`` finds the posts (folders, glob patterns, list files), skips those whose
+``run_batch`` finds the posts (folders, glob patterns, list files; a blog's feed or REST
+API, read by `podcast.web.ingest` into the batch's cache folder), skips those whose
 episode is up to date according to the manifest (``batch-manifest.json`` in the output
 folder: each post's source digest, script digest, the settings that shaped it and the
 episode produced), renders the rest in parallel (worker processes, or a Dask cluster),
@@ -18,10 +19,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from podcast.batch.discover import Discovery, discover
-from podcast.batch.executors import Runner, check_executor, default_jobs, open_runner
+from podcast.batch.executors import Runner, check_executor, open_runner, plan_workers
 from podcast.batch.folder import exclusive, prune, remove_leftovers
 from podcast.batch.manifest import (
     MANIFEST_NAME,
@@ -46,6 +47,9 @@ from podcast.errors import BatchError, PodcastError
 from podcast.parse import DEFAULT_MAX_BYTES
 from podcast.pipeline import RenderOptions
 from podcast.publish import Published
+
+if TYPE_CHECKING:
+    from podcast.web.ingest import WebOptions
 
 __all__ = [
     "MANIFEST_NAME",
@@ -101,6 +105,12 @@ class BatchOptions:
     """Where the output folder is published (None: the show's ``base_url``)."""
     post_timeout: float | None = 900.0
     """Seconds one post may take; a post that takes longer fails alone (None: no limit)."""
+    web: WebOptions | None = None
+    """Which posts of a blog's feed to take, and how politely (None: every post with
+    dialogue, one request per second to a host)."""
+    republish: bool = True
+    """Rebuild the feed and site even when no episode was rendered or removed (False: only
+    then, or when there is no feed yet — ``podcast sync``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,9 @@ class BatchListener:
 
     def warning(self, message: str) -> None:
         """Something the user should know; the batch goes on."""
+
+    def fetching(self, url: str) -> None:
+        """A feed, a page of one or a post's page is being fetched."""
 
     def planned(self, found: int, to_render: int, up_to_date: int) -> None:
         """Posts found, how many will be rendered and how many are up to date (the rest
@@ -222,7 +235,7 @@ def run_batch(
     for result in results:
         listener.finished(result)
     report = _Reporter(results, listener)
-    if not discovery.posts:
+    if not discovery.posts and not discovery.urls:
         # Nothing to do: the output folder is not even created.
         listener.planned(0, 0, 0)
         return BatchReport(tuple(results), 0, warnings=tuple(warnings), manifest=manifest_path(root))
@@ -232,6 +245,8 @@ def run_batch(
         manifest, rebuilt = load_manifest(root, origin=origin)
         if rebuilt:
             warn(rebuilt)
+        web, left_out = _from_the_web(discovery.urls, root, show, options, manifest, report, warn, listener)
+        found = len(discovery.posts) + len(web)
         material = settings_material(show, options.render)
         digest = settings_digest(material)
         manifest.settings[digest] = material
@@ -245,16 +260,20 @@ def run_batch(
             force=options.force,
             max_bytes=options.max_bytes,
             timeout=options.post_timeout,
+            web=web,
         )
-        listener.planned(len(discovery.posts), len(jobs), sum(1 for r in early if r.status == "skipped"))
+        listener.planned(found, len(jobs), sum(1 for r in early if r.status == "skipped"))
         for settled in early:
             report.add(PostResult(settled.key, settled.slug, settled.status, settled.reason))
 
         runner_name = ""
         if jobs:
-            # No more workers than posts: one changed post is rendered here, without a pool to start.
-            workers = min(options.jobs or default_jobs(), len(jobs))
-            runner = open_runner(options.executor, workers, listener.progress, connect_timeout=options.connect_timeout)
+            # No more workers than posts that share no sentences: one changed post is rendered
+            # here, without a pool to start.
+            workers, groups = plan_workers(options.jobs, [job for job, _ in jobs])
+            runner = open_runner(
+                options.executor, workers, listener.progress, connect_timeout=options.connect_timeout, groups=groups
+            )
             runner_name = runner.description
             if assigned:
                 save_manifest(root, manifest)
@@ -278,7 +297,9 @@ def run_batch(
 
         published: Published | None = None
         publish_error: str | None = None
-        if options.publish:
+        changed = any(r.status in ("rendered", "pruned") for r in results)
+        # A blog that listed nothing (its feed could not be read) publishes nothing either.
+        if options.publish and found and (options.republish or changed or not (root / "feed.xml").exists()):
             listener.publishing()
             publish = publisher or _default_publisher()
             try:
@@ -287,13 +308,48 @@ def run_batch(
                 publish_error = one_line(exc)
         return BatchReport(
             tuple(sorted(results, key=lambda r: r.key)),
-            len(discovery.posts),
+            found + left_out,
             published,
             publish_error,
             tuple(warnings),
             runner_name,
             manifest_path(root),
         )
+
+
+def _from_the_web(
+    urls: Sequence[str],
+    root: Path,
+    show: Show,
+    options: BatchOptions,
+    manifest: Manifest,
+    report: _Reporter,
+    warn: Callable[[str], None],
+    listener: BatchListener,
+) -> tuple[dict[str, Path], int]:
+    """The posts of the blogs at ``urls`` (key → local file), read into the batch's cache
+    folder, and how many were left out; what was skipped or failed goes into the report."""
+    if not urls:
+        return {}, 0
+    from podcast.web.ingest import ingest
+
+    found = ingest(
+        urls,
+        manifest_path(root).parent / "web",
+        options.web,
+        max_bytes=options.max_bytes,
+        aliases=show.aliases,
+        on_fetch=listener.fetching,
+    )
+    for message in found.notes:
+        warn(message)
+    for key, reason in found.skipped:
+        entry = manifest.posts.get(key)
+        report.add(PostResult(key, entry.slug if entry else None, "skipped", reason))
+    for key, reason in found.failed:
+        entry = manifest.posts.get(key)
+        report.add(PostResult(key, entry.slug if entry else None, "failed", reason))
+    return {post.key: post.path for post in found.posts}, len(found.skipped)
 
 
 class _Reporter:

@@ -1,4 +1,5 @@
-"""Finding the posts of a batch: folders (recursively), glob patterns and list files.
+"""Finding the posts of a batch: folders (recursively), glob patterns and list files; web
+addresses among them (a blog's feed) are set aside for `podcast.web.ingest`.
 
 What counts as a post inside a folder or behind a pattern is decided by the file name
 (``.md``, ``.txt``, ``.html`` and their kin); a file named on its own is always taken.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +47,18 @@ class Discovery:
     """Folders searched (absolute): a post missing from under one of them has been deleted."""
     patterns: tuple[str, ...] = field(default=())
     """Glob patterns searched (absolute): a post path matching one, but gone, has been deleted."""
+    urls: tuple[str, ...] = field(default=())
+    """Web addresses given (a blog's feed, REST API or home page), each once, in order."""
+
+
+def is_web_address(text: str) -> bool:
+    """Whether ``text`` is an http(s) address rather than a path (also a post's manifest key
+    when it was read from the web).
+
+    >>> is_web_address("https://blog.example/feed/"), is_web_address("HTTP://b.example"), is_web_address("posts/a.md")
+    (True, True, False)
+    """
+    return re.match(r"(?i)https?://", text) is not None
 
 
 def is_pattern(text: str) -> bool:
@@ -64,7 +78,7 @@ def discover(
 ) -> Discovery:
     """The posts named by ``inputs``: files, folders (searched recursively), glob patterns
     (``**`` crosses folders) and ``@LIST`` files (one input per line, ``#`` comments,
-    relative to the list file; ``@-`` reads standard input).
+    relative to the list file; ``@-`` reads standard input); and the web addresses among them.
 
     ``exclude`` lists folders never searched (the output folder, the show's voices).
     """
@@ -75,6 +89,7 @@ def discover(
     empty: list[str] = []
     scopes: list[Path] = []
     patterns: list[str] = []
+    urls: dict[str, None] = {}
 
     def take(paths: Iterable[Path]) -> int:
         count = 0
@@ -87,6 +102,9 @@ def discover(
         if item.startswith("@") and not from_list:
             for entry, where in _list_entries(item[1:], folder, missing):
                 one(entry, where, True)
+            return
+        if is_web_address(item):
+            urls[item] = None
             return
         path = Path(os.path.expanduser(item))
         path = path if path.is_absolute() else folder / path
@@ -107,7 +125,7 @@ def discover(
     for item in inputs:
         one(item, base, False)
     posts = sorted(found.values(), key=lambda p: p.as_posix())
-    return Discovery(tuple(posts), tuple(missing), tuple(empty), tuple(scopes), tuple(patterns))
+    return Discovery(tuple(posts), tuple(missing), tuple(empty), tuple(scopes), tuple(patterns), tuple(urls))
 
 
 def _list_entries(name: str, folder: Path, missing: list[Missing]) -> list[tuple[str, Path]]:

@@ -7,13 +7,15 @@ import contextlib
 import fnmatch
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, replace
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Literal, NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from podcast import __version__, identity
-from podcast.batch.discover import Discovery
+from podcast.batch.discover import Discovery, is_web_address
 from podcast.batch.manifest import Entry, Manifest, episode_source, post_key, sha256_file
 from podcast.batch.worker import Job, one_line
 from podcast.config import Show
@@ -140,7 +142,7 @@ def base_slug(path: Path, key: str, max_bytes: int) -> str:
     return slugify(path.stem, fallback_seed=key)
 
 
-def unique_slug(base: str, path: Path, taken: set[str]) -> str:
+def unique_slug(base: str, path: PurePath, taken: set[str]) -> str:
     """``base`` if free, else qualified by the post's folder (``2025-a``), else numbered.
 
     >>> unique_slug("a", Path("/blog/2025/a.md"), {"a"})
@@ -171,11 +173,29 @@ def existing_folders(root: Path) -> set[str]:
     return names
 
 
+def url_slug(url: str) -> str:
+    """The slug of a post read from the web: the last segment of its address's path (its
+    extension dropped), else its query (``?p=7``), else its host.
+
+    >>> url_slug("https://blog.example/2024/05/lossless-compression/"), url_slug("http://blog.sina.com.cn/s/blog_4a3b5c0102.html")
+    ('lossless-compression', 'blog-4a3b5c0102')
+    >>> url_slug("https://blog.example/2024/05/%E6%97%A0%E6%8D%9F%E5%8E%8B%E7%BC%A9/"), url_slug("https://liweinlp.com/?p=7")
+    ('wu-sun-ya-suo', 'p-7')
+    """
+    parts = urlsplit(url)
+    segment = unquote(PurePosixPath(parts.path).name) if parts.path.strip("/") else ""
+    segment = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", "", segment, flags=re.IGNORECASE)
+    return slugify(segment or unquote(parts.query) or parts.hostname or "", fallback_seed=url)
+
+
 def gone_posts(posts: dict[str, Entry], discovery: Discovery, origin: Path) -> list[str]:
     """Keys of manifest posts whose file no longer exists, among the folders and patterns
-    this batch searched (a post outside them is not this batch's business)."""
+    this batch searched (a post outside them is not this batch's business). A post read from
+    the web is never gone: a feed lists only its newest posts."""
     gone: list[str] = []
     for key in sorted(posts):
+        if is_web_address(key):
+            continue
         path = Path(key) if Path(key).is_absolute() else origin / key
         if path.exists():
             continue
@@ -213,16 +233,22 @@ def plan_jobs(
     force: bool,
     max_bytes: int,
     timeout: float | None = None,
+    web: Mapping[str, Path] | None = None,
 ) -> tuple[list[tuple[Job, str]], list[Early], bool]:
     """Jobs (each with why it is rendered) for the posts that need rendering, what became of
-    the posts that are skipped or cannot be read, and whether new slugs were assigned."""
+    the posts that are skipped or cannot be read, and whether new slugs were assigned.
+
+    ``web`` adds posts read from the web: their address (the key) and the local file that
+    holds them."""
     jobs: list[tuple[Job, str]] = []
     early: list[Early] = []
     known = identity.load(identity.path_for(show.root)) if show.path is not None else identity.Identities()
     taken = {e.slug for e in manifest.posts.values()}
     folders = existing_folders(root) | set(known.episodes)  # a published slug is never given again
     assigned = False
-    for key, path in sorted(keys_for(discovery.posts, show.root).items()):
+    posts = keys_for(discovery.posts, show.root)
+    posts.update(web or {})
+    for key, path in sorted(posts.items()):
         entry = manifest.posts.get(key)
         try:
             source = sha256_file(path)
@@ -234,7 +260,12 @@ def plan_jobs(
             assert entry is not None
             early.append(Early(key, entry.slug, "skipped", "unchanged"))
             continue
-        if entry is None:
+        if entry is None and is_web_address(key):
+            slug = _web_slug(key, known, root, taken, folders)
+            entry = manifest.posts[key] = Entry(slug=slug)
+            taken.add(slug)
+            assigned = True
+        elif entry is None:
             try:
                 base = base_slug(path, key, max_bytes)
             except PodcastError as exc:
@@ -258,6 +289,21 @@ def plan_jobs(
         options_for_post = replace(render, output_root=root, slug=entry.slug)
         jobs.append((Job(key, str(path), show, options_for_post, max_bytes, timeout), reason))
     return jobs, early, assigned
+
+
+def _web_slug(url: str, known: identity.Identities, root: Path, taken: set[str], folders: set[str]) -> str:
+    """The slug of a post read from the web, new to the manifest: the one the show's identity
+    file records for its address (its guid goes with it), else the folder whose episode was
+    rendered from it, else the last segment of its address, made unique. ``taken``: the
+    manifest's slugs; ``folders``: the names no new post may get."""
+    for slug, record in sorted(known.episodes.items()):
+        if record.source == url and slug not in taken:
+            return slug
+    base = url_slug(url)
+    episode, _ = read_episode(root / EPISODES / base)
+    if base not in taken and episode is not None and episode.source == url:
+        return base
+    return unique_slug(base, PurePosixPath(urlsplit(url).path or "/"), taken | folders)
 
 
 def _renamed(known: identity.Identities, digest: str, origin: Path) -> tuple[str, str] | None:

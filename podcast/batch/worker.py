@@ -24,10 +24,10 @@ from typing import Any, Literal
 from podcast.batch.manifest import EpisodeRecord, sha256_file
 from podcast.config import Show
 from podcast.errors import PodcastError
-from podcast.parse import parse_post
 from podcast.parse.source import read_text
 from podcast.pipeline import RenderOptions, render
 from podcast.speech.offline import THREADS_ENV
+from podcast.web import file_post
 
 Report = Callable[[str, str, int, int], None]
 """``report(key, stage, done, total)``: a post's progress."""
@@ -126,7 +126,7 @@ def render_job(job: Job) -> Outcome:
         with _deadline(job.timeout):
             digest = sha256_file(Path(job.path))
             text = read_text(Path(job.path), max_bytes=job.max_bytes)
-            post = parse_post(text, source=job.key, aliases=job.show.aliases)
+            post = file_post(text, Path(job.path), source=job.key, aliases=job.show.aliases)
             rendered = render(post, job.show, job.options, progress=_progress(job.key))
             script = (rendered.folder / rendered.episode.files.get("script", "script.md")).read_bytes()
     except _Orphaned:

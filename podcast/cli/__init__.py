@@ -6,6 +6,7 @@ exit 2. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -14,25 +15,50 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from podcast import __version__
-from podcast.cli import batch as batch_cmd
-from podcast.cli import cache as cache_cmd
-from podcast.cli import feed as feed_cmd
-from podcast.cli import init as init_cmd
-from podcast.cli import parse as parse_cmd
-from podcast.cli import render as render_cmd
-from podcast.cli import say as say_cmd
-from podcast.cli import script as script_cmd
-from podcast.cli import serve as serve_cmd
-from podcast.cli import voices as voices_cmd
 from podcast.cli.common import console_err
 from podcast.errors import PodcastError
+
+COMMANDS = ("parse", "script", "render", "voices", "say", "cache", "feed", "serve", "init", "batch", "sync")
+"""Each command, in the order of the help, is the module ``podcast.cli.<name>`` (its
+``register(app)`` adds it). A module is imported only when its command runs or the help
+lists them all: ``podcast render`` never loads the batch, the site or the server."""
+
+
+def _command(name: str) -> Any:
+    """The command ``name`` as its module registers it (a click command of typer's)."""
+    holder = typer.Typer()
+    importlib.import_module(f"podcast.cli.{name}").register(holder)
+    return typer.main.get_group(holder).commands[name]
 
 
 class _Group(TyperGroup):
     """Turns a ``PodcastError`` into one line on stderr and exit 1 (also under CliRunner).
 
-    Usage errors keep typer's own report and exit 2.
+    Usage errors keep typer's own report and exit 2. Commands are built from their modules
+    on first use (``COMMANDS``).
     """
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Any]:
+        """Every command (all modules imported)."""
+        for name in COMMANDS:
+            self._load(name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, Any]) -> None:
+        self._commands = value
+
+    def _load(self, name: str) -> None:
+        if name in COMMANDS and name not in self._commands:
+            self._commands[name] = _command(name)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._load(cmd_name)
+        return self._commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self._commands if name not in COMMANDS)]
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -72,18 +98,6 @@ def _root(
     ),
 ) -> None:
     """Turn dialogue blog posts into two-minute 小雅 podcast episodes."""
-
-
-parse_cmd.register(app)
-script_cmd.register(app)
-render_cmd.register(app)
-voices_cmd.register(app)
-say_cmd.register(app)
-cache_cmd.register(app)
-feed_cmd.register(app)
-serve_cmd.register(app)
-init_cmd.register(app)
-batch_cmd.register(app)
 
 
 def main() -> None:

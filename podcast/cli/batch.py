@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 from typing import Annotated
@@ -29,12 +30,22 @@ from podcast.cli.common import (
     output_root,
     print_table,
     target_seconds,
+    web_options,
 )
+from podcast.config import Show
 from podcast.parse.source import DEFAULT_MAX_BYTES
 from podcast.pipeline import RenderOptions
 
-HELP = """Render every post found (folders recursively, glob patterns, @LIST files), then
-rebuild the feed and site once.
+HELP = """Render every post found (folders recursively, glob patterns, @LIST files, a blog's
+feed), then rebuild the feed and site once.
+
+A blog's address is read from the web: its RSS or Atom feed (the next pages followed), or
+WordPress's REST API where the blog has one (preferred: every post in full). A post's full
+text comes from the feed when the feed carries it, else from its page. Posts without dialogue
+are skipped unless --all; --since and --limit take the newest. Each address's ETag and
+Last-Modified are recorded: the next run asks conditionally and renders only new or edited
+posts. At most one request per second to a host (--rate); robots.txt is honoured. A feed,
+page or post that cannot be fetched fails alone.
 
 Incremental: a manifest (in the user cache, one per output folder) records each post's source and script digests,
 the settings and engine versions that shaped its episode, and the episode. Unchanged posts
@@ -53,7 +64,50 @@ Exit status: 0 when no post failed (also when no posts are found: nothing to do)
 Example: podcast batch posts/
 Example: podcast batch 'posts/**/*.md' @new-posts.txt --jobs 2 --prune
 Example: podcast batch posts/ --executor dask://10.0.0.5:8786
+Example: podcast batch https://blog.example.com/feed/ --since 2024-01-01 --limit 20
+Example: podcast batch https://blog.example.com/wp-json/wp/v2/posts --all --rate 0.5
 """
+
+# Options podcast sync shares.
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes (default: one on every core for a few posts, one per core from 3 posts each).",
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
+]
+PostTimeoutOption = Annotated[
+    float,
+    typer.Option("--post-timeout", min=1, help="Seconds one post may take before it fails alone (default 900)."),
+]
+SinceOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--since",
+        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
+        help="A blog's posts published on or after this day only (e.g. --since 2024-01-01).",
+    ),
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", min=1, help="Only the newest N posts of each blog (e.g. --limit 20).")
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Also render a blog's posts without dialogue (read as one narration).")
+]
+RateOption = Annotated[
+    float,
+    typer.Option(
+        "--rate",
+        min=0,
+        help="Requests per second to one host when reading a blog (default 1; 0: no limit, for your own server).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -65,17 +119,15 @@ def batch_command(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            metavar="PATH_OR_GLOB...",
+            metavar="PATH_GLOB_OR_URL...",
             help="Post files, folders (searched recursively), glob patterns ('posts/**/*.md'), "
+            "a blog's feed or REST API address (https://blog.example.com/feed/), "
             "or @FILE listing one of these per line (@- reads standard input).",
             show_default=False,
         ),
     ],
     output: OutputOption = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core; 1: no workers)."),
-    ] = None,
+    jobs: JobsOption = None,
     executor: Annotated[
         str,
         typer.Option(
@@ -92,19 +144,18 @@ def batch_command(
     publish: Annotated[
         bool, typer.Option("--publish/--no-publish", help="Rebuild the feed and site at the end.")
     ] = True,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", envvar="PODCAST_BASE_URL", help="Where the output folder is published.")
-    ] = None,
+    base_url: BaseUrlOption = None,
+    since: SinceOption = None,
+    limit: LimitOption = None,
+    include_all: AllOption = False,
+    rate: RateOption = 1.0,
     engine: EngineOption = None,
     minutes: MinutesOption = None,
     seconds: SecondsOption = None,
     summarizer: SummarizerOption = None,
     model: ModelOption = None,
     fit: FitOption = True,
-    post_timeout: Annotated[
-        float,
-        typer.Option("--post-timeout", min=1, help="Seconds one post may take before it fails alone (default 900)."),
-    ] = 900.0,
+    post_timeout: PostTimeoutOption = 900.0,
     config: ConfigOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     quiet: Annotated[
@@ -123,6 +174,7 @@ def batch_command(
             model=model,
             force=force,
         ),
+        web=web_options(since=since, limit=limit, include_all=include_all, rate=rate),
         max_bytes=max_bytes,
         jobs=jobs,
         executor=executor,
@@ -135,9 +187,31 @@ def batch_command(
     if jobs is not None and executor != "local" and not quiet:
         console_err.print("[yellow]warning:[/] --jobs is ignored with a Dask executor (its workers decide)")
     display = _Display(quiet=quiet)
+    report = run_with(inputs, show, options, display)
+    _conclude(report, inputs, quiet=quiet)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+class Follower(BatchListener):
+    """A batch listener for a command: entered while the batch runs, counting the posts it
+    saw rendered or failed (for the line Ctrl-C prints)."""
+
+    recorded = 0
+    """Posts rendered or failed so far."""
+
+    def __enter__(self) -> Follower:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def run_with(inputs: list[str], show: Show, options: BatchOptions, display: Follower) -> BatchReport:
+    """Run the batch with ``display`` following it; Ctrl-C is exit status 130 with one line."""
     try:
         with display:
-            report = run_batch(inputs, show, options, listener=display)
+            return run_batch(inputs, show, options, listener=display)
     except KeyboardInterrupt:
         console_err.print(
             f"interrupted: the {display.recorded} posts finished in this run are recorded; "
@@ -146,12 +220,9 @@ def batch_command(
             highlight=False,
         )
         raise typer.Exit(130) from None
-    _conclude(report, inputs, quiet=quiet)
-    if not report.ok:
-        raise typer.Exit(1)
 
 
-class _Display(BatchListener):
+class _Display(Follower):
     """Rich progress (all posts, and each post being rendered) on a terminal; plain lines
     otherwise; nothing but failures when quiet."""
 
@@ -173,6 +244,7 @@ class _Display(BatchListener):
             disable=not self.live,
         )
         self._overall: TaskID | None = None
+        self._reading: TaskID | None = None
 
     def __enter__(self) -> _Display:
         self._bar.__enter__()
@@ -185,8 +257,19 @@ class _Display(BatchListener):
         if not self.quiet:
             console_err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
+    def fetching(self, url: str) -> None:
+        if not self.live:
+            return
+        with self._lock:
+            if self._reading is None:
+                self._reading = self._bar.add_task("", total=None)
+            self._bar.update(self._reading, description=f"fetching {escape(url)}")
+
     def planned(self, found: int, to_render: int, up_to_date: int) -> None:
         self.to_render = to_render
+        if self._reading is not None:
+            self._bar.remove_task(self._reading)
+            self._reading = None
         if self.quiet or not found:
             return
         if self.live:
@@ -227,7 +310,7 @@ class _Display(BatchListener):
             return
         if not self.live:
             console_err.print(
-                f"[{self.recorded}/{self.to_render}] {_line(result)}" if result.outcome else _line(result),
+                f"[{self.recorded}/{self.to_render}] {result_line(result)}" if result.outcome else result_line(result),
                 soft_wrap=True,
                 highlight=False,
                 markup=False,
@@ -243,7 +326,7 @@ class _Display(BatchListener):
             self._bar.update(self._overall, description="publishing")
 
 
-def _line(result: PostResult) -> str:
+def result_line(result: PostResult) -> str:
     """One plain line for a post."""
     arrow = f" → {result.slug}" if result.slug else ""
     return f"{result.status} {result.key}{arrow}: {_details(result)}"

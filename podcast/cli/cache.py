@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from podcast import stored
 from podcast.cli.common import console, help_text
 from podcast.errors import OutputError
 from podcast.paths import cache_dir
@@ -24,7 +25,8 @@ INFO_HELP = """Show where the cache is and how much it holds.
 
 Example: podcast cache info
 """
-CLEAR_HELP = """Remove the synthesized sentences (re-rendering will synthesize them again).
+CLEAR_HELP = """Remove the synthesized sentences (re-rendering will synthesize them again), and the
+covers, stings and encoded episodes kept to make renders faster.
 
 Example: podcast cache clear --all
 """
@@ -60,6 +62,9 @@ def clear(
 ) -> None:
     removed = SegmentCache().clear()
     message = f"removed {removed} cached sentences"
+    derived = stored.clear()  # covers, stings, encoded MP3s, tables: made again when needed
+    if derived:
+        message += f" and {derived} other cached files"
     if everything:
         voices = cache_dir() / "voices"
         if voices.is_dir():

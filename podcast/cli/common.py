@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from podcast.config import Show, find_config, load_show
+from podcast.web import is_address
+
+if TYPE_CHECKING:
+    from podcast.web.ingest import WebOptions
 
 # Options several commands share, declared once.
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="The show's podcast.toml.")]
@@ -38,7 +43,17 @@ ForceModelOption = Annotated[
 ]
 FitOption = Annotated[bool, typer.Option("--fit/--no-fit", help="Land the length on the target.")]
 MaxBytesOption = Annotated[
-    int, typer.Option("--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts larger than this.")
+    int,
+    typer.Option(
+        "--max-bytes", envvar="PODCAST_MAX_BYTES", min=1, help="Refuse posts (a page: as decoded) larger than this."
+    ),
+]
+PostArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The post: a file (.md, .txt, .html) or its web address (http:// or https://).",
+        show_default=False,
+    ),
 ]
 
 console = Console(highlight=False, soft_wrap=True)
@@ -91,9 +106,10 @@ def warn(messages: Iterable[str], *, quiet: bool = False) -> None:
         console_err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
 
-def load_show_for(post: Path | None, config: Path | None) -> Show:
+def load_show_for(post: Path | str | None, config: Path | None) -> Show:
     """The show settings: ``--config``, else ``$PODCAST_CONFIG``, else the nearest
-    ``podcast.toml`` above the post (or the current folder), else defaults."""
+    ``podcast.toml`` above the post (or the current folder, for a web address), else defaults."""
+    post = None if post is None or is_address(post) else Path(post)
     if config is None:
         config = find_config(post.parent if post is not None and post.exists() else None)
         if config is None and post is not None:
@@ -127,3 +143,11 @@ def duration_text(seconds: float) -> str:
     """
     total = round(seconds)
     return f"{total // 60}:{total % 60:02d}"
+
+
+def web_options(*, since: dt.datetime | None, limit: int | None, include_all: bool, rate: float) -> WebOptions:
+    """What ``batch`` and ``sync`` ask of a blog on the web; the fetching stack (httpx) is
+    imported here, when a command runs, not when the CLI starts."""
+    from podcast.web.ingest import WebOptions
+
+    return WebOptions(since=since.date() if since else None, limit=limit, include_all=include_all, rate=rate)

@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from podcast.cli.common import ConfigOption, MaxBytesOption, console, help_text, load_show_for, warn
-from podcast.parse import read_post
+from podcast.cli.common import (
+    ConfigOption,
+    MaxBytesOption,
+    PostArgument,
+    console,
+    help_text,
+    load_show_for,
+    warn,
+)
 from podcast.parse.source import DEFAULT_MAX_BYTES
+from podcast.pipeline import Context, read_post
 
 HELP = """Parse a dialogue post and show its speakers, turns and notes.
 
 Reads Markdown (with YAML front matter), HTML or plain text saved from a blog page,
-in UTF-8, GB18030/GBK or Big5. Page furniture (menus, bylines, share bars, captions,
-copyright lines, comments) is left out; --explain lists every line that was, and why.
+in UTF-8, GB18030/GBK or Big5 — or the page at a web address, fetched politely
+(robots.txt honoured, at most one request a second to a site, --max-bytes as decoded).
+Page furniture (menus, bylines, share bars, captions, copyright lines, comments)
+is left out; --explain lists every line that was, and why.
 When the heuristics get a speaker wrong, pin it in front matter (speakers: {李老师: [李, 立委]})
 or in podcast.toml's [speakers] table.
 
 Example: podcast parse episodes/lossless-compression.md --json
 
 Example: podcast parse saved-page.txt --explain
+
+Example: podcast parse https://blog.example.org/2024/05/post.html
 """
 
 
@@ -33,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
 
 def parse(
-    post: Annotated[Path, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)],
+    post: PostArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Print the parse as JSON.")] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Also list every line not read as dialogue, and why.")
@@ -43,7 +54,7 @@ def parse(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print warnings.")] = False,
 ) -> None:
     show = load_show_for(post, config)
-    parsed = read_post(post, max_bytes=max_bytes, aliases=show.aliases)
+    parsed = read_post(post, Context(show), max_bytes=max_bytes)
     warn(parsed.warnings, quiet=quiet)
     if as_json:
         typer.echo(json.dumps(parsed.to_json(explain=explain), ensure_ascii=False, indent=2))

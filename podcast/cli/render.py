@@ -36,6 +36,10 @@ from podcast.script.scriptfile import from_markdown
 
 HELP = """Render a post (or an edited script) to a finished, publishable episode.
 
+The post is a file or the web address of its page: a page is fetched politely (robots.txt
+honoured, at most one request a second to a site) and read as its saved copy would be; its
+address names the episode folder, and the episode page links to its canonical address.
+
 小雅's script is voiced (offline by default) between two jingles, normalized for podcast
 apps (−19 LUFS mono, ≤ −1 dBTP) and written as an MP3 with ID3 chapters and cover art,
 a WebVTT/SRT transcript, Podcasting 2.0 chapters and episode.json.
@@ -43,6 +47,7 @@ a WebVTT/SRT transcript, Podcasting 2.0 chapters and episode.json.
 The episode folder (OUTPUT/episodes/SLUG/) is replaced only when the new one is complete.
 
 Example: podcast render episodes/lossless-compression.md
+Example: podcast render https://blog.example.org/2024/05/post.html
 Example: podcast render --script script.md --engine edge
 """
 
@@ -52,7 +57,13 @@ def register(app: typer.Typer) -> None:
 
 
 def render_command(
-    post: Annotated[Path | None, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)] = None,
+    post: Annotated[
+        str | None,
+        typer.Argument(
+            help="The post: a file (.md, .txt, .html) or its web address (http:// or https://).",
+            show_default=False,
+        ),
+    ] = None,
     script: Annotated[
         Path | None, typer.Option("--script", help="Render this (edited) script instead of a post.")
     ] = None,
@@ -73,9 +84,7 @@ def render_command(
 ) -> None:
     if (post is None) == (script is None):
         raise typer.BadParameter("give a POST or --script FILE (one of them)")
-    source_path = post or script
-    assert source_path is not None
-    show = load_show_for(source_path, config)
+    show = load_show_for(post if post is not None else script, config)
     source: Post | Script
     if script is not None:
         if minutes is not None or seconds is not None:
@@ -83,7 +92,8 @@ def render_command(
         source = from_markdown(_read_script(script, max_bytes), str(script))
         target = None
     else:
-        source = read_post(source_path, Context(show), max_bytes=max_bytes)
+        assert post is not None
+        source = read_post(post, Context(show), max_bytes=max_bytes)
         warn(source.warnings, quiet=quiet)
         target = target_seconds(minutes, seconds, show)
     options = RenderOptions(

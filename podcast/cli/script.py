@@ -15,6 +15,7 @@ from podcast.cli.common import (
     MaxBytesOption,
     MinutesOption,
     ModelOption,
+    PostArgument,
     SecondsOption,
     SummarizerOption,
     console_err,
@@ -31,11 +32,14 @@ from podcast.script.scriptfile import to_markdown
 HELP = """Write a post's two-minute 小雅 script as Markdown you can edit and render.
 
 小雅's intro, the dialogue retold speaker by speaker within the time budget, and the outro.
+The post is a file or the web address of its page.
 
 The budget is the target length times the narrator voice's measured pace, minus the
 intro, outro, jingles and pauses.
 
 Example: podcast script episodes/lossless-compression.md -o script.md --minutes 2
+
+Example: podcast script https://blog.example.org/2024/05/post.html -o script.md
 """
 
 
@@ -44,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
 
 def script(
-    post: Annotated[Path, typer.Argument(help="The post file (.md, .txt, .html).", show_default=False)],
+    post: PostArgument,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the script here instead of printing it.")
     ] = None,

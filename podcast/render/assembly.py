@@ -25,39 +25,51 @@ def assemble(
     clips: Sequence[Audio],
     segments: Sequence[Segment],
     jingles: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]],
-) -> tuple[npt.NDArray[np.float32], list[tuple[int, int]]]:
-    """The episode's timeline at ``SAMPLE_RATE``, and each segment's (start, end) in samples.
+) -> tuple[npt.NDArray[np.int16], list[tuple[int, int]]]:
+    """The episode's timeline at ``SAMPLE_RATE`` as 16-bit samples (what the segment cache
+    stores and the encoder reads: no float copy of the episode is made), and each segment's
+    (start, end) in samples.
 
-    Opening sting, the segments with pauses (a longer one before the sign-off), closing
-    sting. Assembled with pydub, which also fades the stings' edges.
+    Opening sting (its edges faded by pydub), the segments with pauses (a longer one before
+    the sign-off), closing sting, laid into one buffer.
     """
-    AudioSegment = _pydub()
-
-    def segment_of(samples: npt.NDArray[np.float32]) -> Any:
-        pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
-        return AudioSegment(pcm.tobytes(), frame_rate=SAMPLE_RATE, sample_width=2, channels=1)
-
-    def silence(seconds: float) -> Any:
-        return AudioSegment.silent(duration=0, frame_rate=SAMPLE_RATE) + segment_of(
-            np.zeros(round(seconds * SAMPLE_RATE), np.float32)
-        )
-
-    opening, closing = (segment_of(j) for j in jingles)
-    if len(opening):
-        opening = opening.fade_in(20).fade_out(300)
-    if len(closing):
-        closing = closing.fade_in(20).fade_out(600)
-    timeline = opening
+    opening, closing = _faded_stings(jingles)
+    gaps = [round((GAP_BEFORE_OUTRO if s.role == "outro" else GAP_BETWEEN_SEGMENTS) * SAMPLE_RATE) for s in segments]
+    length = len(opening) + sum(len(c.samples) for c in clips) + sum(gaps[1:]) + len(closing)
+    timeline = np.zeros(length, "<i2")
+    timeline[: len(opening)] = opening
+    position = len(opening)
     spans: list[tuple[int, int]] = []
-    for index, (clip, segment) in enumerate(zip(clips, segments, strict=True)):
+    for index, (clip, gap) in enumerate(zip(clips, gaps, strict=True)):
         if index:
-            timeline += silence(GAP_BEFORE_OUTRO if segment.role == "outro" else GAP_BETWEEN_SEGMENTS)
-        start = int(timeline.frame_count())
-        timeline += segment_of(clip.samples)
-        spans.append((start, int(timeline.frame_count())))
-    timeline += closing
-    samples = np.frombuffer(timeline.raw_data, dtype="<i2").astype(np.float32) / 32767.0
-    return samples, spans
+            position += gap  # silence: already zero
+        end = position + len(clip.samples)
+        timeline[position:end] = _pcm(clip.samples)
+        spans.append((position, end))
+        position = end
+    timeline[position:] = closing
+    return timeline, spans
+
+
+def _pcm(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.int16]:
+    """Float samples as 16-bit ones (what the cache stores, so nothing changes for a clip from it)."""
+    return np.clip(np.round(samples * np.float32(32767.0)), -32768, 32767).astype("<i2")
+
+
+def _faded_stings(
+    jingles: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]],
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    """The stings as 16-bit samples with pydub's fades: the opening in over 20 ms and out
+    over 300 ms, the closing in over 20 ms and out over 600 ms."""
+    AudioSegment = _pydub()
+    faded = []
+    for samples, fade_out in zip(jingles, (300, 600), strict=True):
+        if not len(samples):
+            faded.append(np.zeros(0, "<i2"))
+            continue
+        sting = AudioSegment(_pcm(samples).tobytes(), frame_rate=SAMPLE_RATE, sample_width=2, channels=1)
+        faded.append(np.frombuffer(sting.fade_in(20).fade_out(fade_out).raw_data, dtype="<i2"))
+    return faded[0], faded[1]
 
 
 def _pydub() -> Any:
@@ -69,23 +81,6 @@ def _pydub() -> Any:
         from pydub import AudioSegment
     AudioSegment.converter = ffmpeg.ffmpeg_path()
     return AudioSegment
-
-
-def write_wav(path: Path, samples: npt.NDArray[np.float32]) -> None:
-    import wave
-
-    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
-    try:
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(SAMPLE_RATE)
-            out.writeframes(pcm.tobytes())
-    except OSError as exc:
-        from podcast.errors import OutputError
-        from podcast.fsutil import describe_os_error
-
-        raise OutputError(describe_os_error(exc, path)) from exc
 
 
 def decoded_duration(path: Path) -> float:

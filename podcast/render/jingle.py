@@ -8,9 +8,13 @@ room. Deterministic: the same samples every time.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 
+from podcast import stored
 from podcast.audio import ffmpeg
 from podcast.config import Show
 from podcast.errors import AudioError, ConfigError
@@ -96,21 +100,47 @@ def outro_sting(rate: int = 44100, seconds: float = OUTRO_JINGLE_SECONDS) -> Sam
     return _sting([G5, E5, D5, C5], [C4, G4, C5, E5], seconds, rate)
 
 
-def show_jingles(show: Show, sample_rate: int) -> tuple[Samples, Samples]:
+STING_REVISION = 1
+"""Bumped when the generated stings sound different (kept ones are then made again)."""
+
+
+def show_jingles(show: Show, sample_rate: int, cache_root: Path | None = None) -> tuple[Samples, Samples]:
     """The show's opening and closing stings (``[audio] jingle_in``/``jingle_out``): its own
-    files, the generated ones (not set), or none (``"none"``)."""
-    return _jingle(show, "jingle_in", sample_rate), _jingle(show, "jingle_out", sample_rate)
+    files, the generated ones (not set), or none (``"none"``). Generated or decoded once,
+    then kept in the cache (at ``cache_root``, default the user's) under what they were
+    made from."""
+    return _jingle(show, "jingle_in", sample_rate, cache_root), _jingle(show, "jingle_out", sample_rate, cache_root)
 
 
-def _jingle(show: Show, key: str, sample_rate: int) -> Samples:
+def _jingle(show: Show, key: str, sample_rate: int, cache_root: Path | None) -> Samples:
     setting = getattr(show, key)
-    if setting is None:
-        return intro_sting(sample_rate) if key == "jingle_in" else outro_sting(sample_rate)
-    if setting.lower() == "none":
+    if setting is not None and setting.lower() == "none":
         return np.zeros(0, np.float32)
-    path = (show.root / setting).resolve()
-    if not path.is_file():
+    path = None if setting is None else (show.root / setting).resolve()
+    if path is not None and not path.is_file():
         raise ConfigError(f"audio.{key}: {path} does not exist")
+    try:
+        source = (
+            f"generated {INTRO_JINGLE_SECONDS} {OUTRO_JINGLE_SECONDS}"
+            if path is None
+            else hashlib.sha256(path.read_bytes()).hexdigest()
+        )
+    except OSError as exc:
+        raise ConfigError(f"audio.{key}: cannot read {path} ({exc.strerror or exc})") from exc
+    store = stored.Store("stings", cache_root)
+    name = stored.digest("sting", STING_REVISION, key, source, sample_rate)
+    kept = store.read(name, ".f32")
+    if kept is not None and len(kept) % 4 == 0:
+        return np.frombuffer(kept, dtype="<f4").astype(np.float32)
+    samples = _make(key, path, sample_rate)
+    store.write(name, ".f32", samples.astype("<f4").tobytes())
+    return samples
+
+
+def _make(key: str, path: Path | None, sample_rate: int) -> Samples:
+    """A sting made afresh: generated, or decoded from the show's file and levelled."""
+    if path is None:
+        return intro_sting(sample_rate) if key == "jingle_in" else outro_sting(sample_rate)
     try:
         samples = ffmpeg.decode_file(str(path), sample_rate=sample_rate)
     except AudioError as exc:

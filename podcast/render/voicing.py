@@ -9,7 +9,7 @@ from podcast.errors import UnknownNameError
 from podcast.model import Script, Segment
 from podcast.profiles import VoiceProfile, VoiceSet
 from podcast.script.text import split_attribution
-from podcast.speech import Spoken, sentences_of, speak_parts
+from podcast.speech import Spoken, sentences_of, speak_segments
 from podcast.speech.base import Engine, Prosody
 from podcast.speech.cache import SegmentCache
 
@@ -53,7 +53,8 @@ def voice(script: Script, engine: Engine, voices: VoiceSet, cache: SegmentCache,
         report("voicing", done, total)
 
     report("voicing", 0, total)
-    return [speak_parts(parts(s, script, voices, engine), engine, cache, on_sentence=tick) for s in script.segments]
+    # All segments at once: the engine keeps its sentences in flight across segment ends.
+    return speak_segments([parts(s, script, voices, engine) for s in script.segments], engine, cache, on_sentence=tick)
 
 
 def parts(segment: Segment, script: Script, voices: VoiceSet, engine: Engine) -> list[tuple[str, Prosody]]:

@@ -18,11 +18,11 @@ from podcast.config import Show
 from podcast.episodes import FILES, write_episode
 from podcast.hanzi import page_language
 from podcast.model import Episode, Script
-from podcast.render.assembly import chapters_of, cues_of, decoded_duration, write_wav
-from podcast.render.loudness import TARGET_MONO, TARGET_STEREO, TRUE_PEAK_CEILING, normalize_to_mp3
+from podcast.render.assembly import chapters_of, cues_of, decoded_duration
+from podcast.render.loudness import TARGET_MONO, TARGET_STEREO, TRUE_PEAK_CEILING, encode_mp3
 from podcast.render.tags import Tags, write_tags
 from podcast.script.scriptfile import to_markdown
-from podcast.speech import Spoken
+from podcast.speech import SAMPLE_RATE, Spoken
 from podcast.text import is_chinese
 from podcast.transcript import to_chapters_json, to_srt, to_vtt
 
@@ -45,7 +45,7 @@ def write_folder(
     stage: Path,
     script: Script,
     spoken: Sequence[Spoken],
-    timeline: tuple[npt.NDArray[np.float32], list[tuple[int, int]]],
+    timeline: tuple[npt.NDArray[np.int16], list[tuple[int, int]]],
     identity: Identity,
     show: Show,
     *,
@@ -54,20 +54,21 @@ def write_folder(
     thumbnail: bytes,
     warnings: list[str],
     on_stage: Sequence[str] = (),
+    cache_root: Path | None = None,
 ) -> Episode:
-    """Write every file of the episode into ``stage``; return what ``episode.json`` says."""
+    """Write every file of the episode into ``stage``; return what ``episode.json`` says.
+    ``cache_root``: the cache whose encoded MP3s may be reused (default: the user's)."""
     samples, spans = timeline
-    wav = stage / "timeline.wav"
-    write_wav(wav, samples)
-    loudness = normalize_to_mp3(
-        wav,
+    loudness = encode_mp3(
+        samples,
+        SAMPLE_RATE,
         stage / FILES["audio"],
         target=TARGET_STEREO if show.channels == 2 else TARGET_MONO,
         ceiling=TRUE_PEAK_CEILING,
         bitrate_kbps=show.bitrate_kbps,
         channels=show.channels,
+        cache_root=cache_root,
     )
-    wav.unlink()
     duration = loudness.duration or decoded_duration(stage / FILES["audio"])
     chapters = chapters_of(script.segments, spans, duration, script.language)
     date = identity.date

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from podcast import keywords
 from podcast.keywords import keyword_weights
 from podcast.model import Post, Turn
 from podcast.script import bridges, exchanges
@@ -91,6 +92,12 @@ class ExtractiveSummarizer:
         kept = self._select(found, weights, budget, room)
         turns = self._turns(found, kept, budget)
         return opened + self._with_transitions(found, kept, turns, budget, room, post.title)
+
+    @staticmethod
+    def release() -> None:
+        """Free the key-word tables once the script is written (a render calls this before
+        voicing, where its memory peaks); a later ``summarize`` loads them again."""
+        keywords.release()
 
     # ------------------------------------------------------------------ selection
 

@@ -24,7 +24,9 @@ from podcast.speech.base import Audio, Engine, Prosody, Timing
 from podcast.speech.cache import SegmentCache, quantize, segment_key
 from podcast.text import split_sentences
 
-__all__ = ["Audio", "AutoEngine", "Engine", "Prosody", "Spoken", "Timing", "load_engine", "speak"]
+__all__ = [
+    "Audio", "AutoEngine", "Engine", "Prosody", "Spoken", "Timing", "load_engine", "speak", "speak_segments",
+]  # fmt: skip
 
 SAMPLE_RATE = 24000
 """Every clip is brought to this rate (both built-in engines speak at it)."""
@@ -172,48 +174,93 @@ def speak_parts(
 ) -> Spoken:
     """Voice a segment whose parts have different voices (``李老师说：`` by the host, the words
     by the speaker's profile), sentence by sentence (cached), joined with natural pauses."""
-    text = "".join(t for t, _ in parts)
-    if len(text) > MAX_SEGMENT_CHARACTERS:
-        raise SpeechError(
-            f"a segment of {len(text)} characters is too long (at most {MAX_SEGMENT_CHARACTERS}); split it"
-        )
-    voiced = [(sentence, prosody) for part, prosody in parts for sentence in sentences_of(part)]
-    sentences = [sentence for sentence, _ in voiced]
-    if not sentences:
-        raise SpeechError(f"nothing to say in {text.strip()[:40]!r}")
-    version = engine.version
-    parallel = max(1, engine.max_concurrent)  # edge: 4 calls in flight
-    clips: list[Audio | None] = [None] * len(sentences)
-    missing: list[int] = []
-    for index, (sentence, prosody) in enumerate(voiced):
-        clips[index] = cache.get(segment_key(engine.name, version, prosody, sentence), SAMPLE_RATE)
-        if clips[index] is None:
-            missing.append(index)
-        elif on_sentence:
-            on_sentence()
+    return speak_segments([parts], engine, cache, on_sentence=on_sentence)[0]
 
-    def synthesize(index: int) -> tuple[int, Audio]:
-        sentence, prosody = voiced[index]
-        audio = quantize(_conform(engine.synthesize(sentence, prosody)))
-        cache.put(segment_key(engine.name, version, prosody, sentence), audio)
+
+def speak_segments(
+    segments: Sequence[Sequence[tuple[str, Prosody]]],
+    engine: Engine,
+    cache: SegmentCache,
+    *,
+    on_sentence: Callable[[], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> list[Spoken]:
+    """Voice several segments (each as for :func:`speak_parts`) in one go: the sentences
+    missing from the cache are spoken in script order, up to ``engine.max_concurrent`` at
+    once across segment boundaries (the offline voice overlaps its two models that way), and
+    a sentence said twice with the same voice is synthesized once.
+
+    ``on_ready`` is called once the engine is ready to speak: prepared (an engine with a
+    ``prepare()`` loads its models and tables there), or nothing is missing from the cache."""
+    voiced: list[list[tuple[str, Prosody]]] = []
+    for parts in segments:
+        text = "".join(t for t, _ in parts)
+        if len(text) > MAX_SEGMENT_CHARACTERS:
+            raise SpeechError(
+                f"a segment of {len(text)} characters is too long (at most {MAX_SEGMENT_CHARACTERS}); split it"
+            )
+        sentences = [(sentence, prosody) for part, prosody in parts for sentence in sentences_of(part)]
+        if not sentences:
+            raise SpeechError(f"nothing to say in {text.strip()[:40]!r}")
+        voiced.append(sentences)
+    version = engine.version
+    keys = [[segment_key(engine.name, version, prosody, sentence) for sentence, prosody in sentences]
+            for sentences in voiced]  # fmt: skip
+    clips: dict[str, Audio] = {}
+    missing: dict[str, tuple[str, Prosody]] = {}
+    for sentences, segment_keys in zip(voiced, keys, strict=True):
+        for (sentence, prosody), key in zip(sentences, segment_keys, strict=True):
+            if key in clips or key in missing:
+                continue
+            found = cache.get(key, SAMPLE_RATE)
+            if found is None:
+                missing[key] = (sentence, prosody)
+                continue
+            clips[key] = found
+    for _ in range(sum(len(k) for k in keys) - len(missing)):
         if on_sentence:
             on_sentence()
-        return index, audio
+    prepare = getattr(engine, "prepare", None)
+    if missing and callable(prepare):
+        prepare()
+    if on_ready:
+        on_ready()
 
-    if parallel > 1 and len(missing) > 1:
-        with ThreadPoolExecutor(max_workers=min(parallel, len(missing))) as pool:
-            for index, audio in pool.map(synthesize, missing):
-                clips[index] = audio
+    def synthesize(key: str) -> tuple[str, Audio]:
+        sentence, prosody = missing[key]
+        audio = quantize(_conform(engine.synthesize(sentence, prosody)))
+        cache.put(key, audio)
+        if on_sentence:
+            on_sentence()
+        return key, audio
+
+    parallel = min(max(1, engine.max_concurrent), len(missing))  # edge: 4 calls in flight
+    if parallel > 1:
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            clips.update(pool.map(synthesize, missing))
     else:
-        for index in missing:
-            clips[index] = synthesize(index)[1]
+        clips.update(synthesize(key) for key in missing)
 
+    spoken: list[Spoken] = []
+    fresh = set(missing)  # a sentence said again counts as reused
+    for sentences, segment_keys in zip(voiced, keys, strict=True):
+        synthesized = 0
+        for key in segment_keys:
+            if key in fresh:
+                fresh.remove(key)
+                synthesized += 1
+        audio = _joined(sentences, [clips[key] for key in segment_keys])
+        spoken.append(Spoken(audio, synthesized, len(sentences) - synthesized))
+    return spoken
+
+
+def _joined(sentences: Sequence[tuple[str, Prosody]], clips: Sequence[Audio]) -> Audio:
+    """One segment's sentences trimmed and joined with the pause each one's last mark asks for."""
     pieces: list[npt.NDArray[np.float32]] = []
     timings: list[Timing] = []
     warnings: list[str] = []
     position = 0
-    for index, ((sentence, prosody), clip) in enumerate(zip(voiced, clips, strict=True)):
-        assert clip is not None
+    for index, ((sentence, prosody), clip) in enumerate(zip(sentences, clips, strict=True)):
         samples = trim(clip.samples)
         pieces.append(samples)
         timings.append(Timing(sentence, position / SAMPLE_RATE, (position + len(samples)) / SAMPLE_RATE))
@@ -226,8 +273,7 @@ def speak_parts(
             )
             pieces.append(pause)
             position += len(pause)
-    audio = Audio(np.concatenate(pieces).astype(np.float32), SAMPLE_RATE, tuple(timings), tuple(warnings))
-    return Spoken(audio, len(missing), len(sentences) - len(missing))
+    return Audio(np.concatenate(pieces).astype(np.float32, copy=False), SAMPLE_RATE, tuple(timings), tuple(warnings))
 
 
 def _conform(audio: Audio) -> Audio:

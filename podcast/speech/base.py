@@ -48,12 +48,16 @@ class Engine(Protocol):
     ``xiaoya_podcast.engines`` entry-point group: the entry point is a factory (a class or a
     function) called with no arguments, or with ``lexicon=`` (the show's
     :class:`~podcast.speech.normalize.Lexicon`, built-in readings included) when it accepts
-    that keyword, so a plugin reads the show's words the way the built-in voices do."""
+    that keyword, so a plugin reads the show's words the way the built-in voices do.
+
+    An engine may also have a ``prepare()`` that loads what its first sentence would: it is
+    called before the first synthesis of a run (:func:`podcast.speech.speak_segments`)."""
 
     name: str
     """Registry name (``offline``, ``edge``)."""
     max_concurrent: int
-    """How many ``synthesize`` calls may run at once (1 for a local model; a service's limit)."""
+    """How many ``synthesize`` calls may run at once (a service's limit; the offline voice
+    takes two on two cores, one sentence in each of its models)."""
 
     @property
     def version(self) -> str:

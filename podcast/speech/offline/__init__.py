@@ -87,8 +87,6 @@ class OfflineEngine:
     the models loaded (once per process) by the first ``synthesize``."""
 
     name = "offline"
-    max_concurrent = 1
-    """One model call at a time per engine (the model uses the cores it is given)."""
 
     def __init__(self, seed: int = 0, threads: int | None = None, lexicon: normalize.Lexicon | None = None) -> None:
         """``seed`` fixes the model's dropout noise (same seed, same samples);
@@ -101,6 +99,9 @@ class OfflineEngine:
             raise ValueError("threads must be at least 1")
         self.seed = seed
         self.threads = threads
+        self.max_concurrent = 2 if threads >= 2 else 1
+        """Sentences in flight: with two, one is in the acoustic model while the one before
+        is vocoded (the models have a lock each); on one core, one at a time."""
         self.lexicon = lexicon
         self._model: BakerModel | None = None
         self._english = EnglishReader()
@@ -123,6 +124,13 @@ class OfflineEngine:
         if self._model is None:
             self._model = load(locate(), self.threads)
         return self._model
+
+    def prepare(self) -> None:
+        """Load what the first sentence would otherwise load: the models, pypinyin's tables,
+        the lexicon. Loading holds the GIL, speaking mostly does not: a render prepares the
+        voice before its summarizer loads its own tables, then voices the intro meanwhile."""
+        self.plan("你好。", Prosody(VOICE))
+        normalize.speakable_zh("你好。", self.lexicon)
 
     def plan(self, text: str, prosody: Prosody) -> frontend.Plan:
         """How ``text`` will be cut into model calls at this prosody (loads the voice)."""
