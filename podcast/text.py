@@ -1,9 +1,10 @@
 """Text helpers every stage shares: is a language Chinese, its sentences, how long it is to
-say. They sit below parsing, scripting and speech so that each can use them without
+say, a date as people write it. They sit below parsing, scripting and speech so that each can use them without
 depending on another stage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _HANZI = r"\u3400-\u9fff\uf900-\ufaff"
@@ -21,6 +22,19 @@ MAX_SENTENCE = 300
 """Characters a sentence may run to; a longer one (a post with no full stops) is cut."""
 _SOFT_BREAK = re.compile(r"[，,、；;：:—]+|\s+")
 _VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
 
 
 def is_chinese(language: str) -> bool:
@@ -143,3 +157,34 @@ def join_sentences(sentences: list[str], language: str = "zh") -> str:
             sentence += "。" if zh and re.search(f"[{_HANZI}]", sentence) else "."
         out.append(sentence)
     return ("" if zh else " ").join(out)
+
+
+def iso_date(value: object) -> str | None:
+    """An ISO ``YYYY-MM-DD`` from a date as posts, pages and feeds write it, or None.
+
+    >>> iso_date("2024-05-21T03:12:33+00:00"), iso_date("2024年5月1日"), iso_date("(2024-5-1 10:20)")
+    ('2024-05-21', '2024-05-01', '2024-05-01')
+    >>> iso_date("April 9, 2024"), iso_date("9 Apr 2024"), iso_date("Tue, 09 Apr 2024 10:00:00 GMT")
+    ('2024-04-09', '2024-04-09', '2024-04-09')
+    >>> iso_date("soon") is None, iso_date("2024-13-40") is None
+    (True, True)
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if found := _NUMERIC_DATE.search(text):
+        year, month, day = (int(x) for x in found.groups())
+    elif (words := _MONTH_FIRST.search(text)) and words.group(1).lower() in _MONTHS:
+        month, day, year = _MONTHS[words.group(1).lower()], int(words.group(2)), int(words.group(3))
+    elif (words := _DAY_FIRST.search(text)) and words.group(2).lower() in _MONTHS:
+        day, month, year = int(words.group(1)), _MONTHS[words.group(2).lower()], int(words.group(3))
+    else:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None

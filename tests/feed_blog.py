@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from typer.testing import CliRunner, Result
+
+from podcast.cli import app
 from tests.web_server import Answer, Request, WebServer
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "web" / "feeds"
@@ -29,6 +32,21 @@ HTML = "text/html; charset=UTF-8"
 JSON = "application/json; charset=UTF-8"
 MODIFIED = "Wed, 01 May 2024 01:30:00 GMT"
 EDITED = "Thu, 02 May 2024 08:00:00 GMT"
+SHOW_URL = "https://example.com/show/"
+"""The public address the test show is given."""
+
+
+def with_base_url(show: Path) -> Path:
+    """The fake show folder ``show`` with `SHOW_URL` as its ``base_url``."""
+    toml = show / "podcast.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[show]\n", f'[show]\nbase_url = "{SHOW_URL}"\n'), "utf-8")
+    return show
+
+
+def invoke(runner: CliRunner, command: str, show: Path, *args: str) -> Result:
+    """``podcast COMMAND ARGS`` on ``show`` into its ``out/``: one job, no spacing of requests."""
+    config = ["--config", str(show / "podcast.toml"), "-o", str(show / "out")]
+    return runner.invoke(app, [command, *args, "--rate", "0", "--jobs", "1", *config])
 
 
 def static(body: str, content_type: str, *, modified: str = MODIFIED, **headers: str) -> Answer:

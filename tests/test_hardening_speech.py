@@ -11,14 +11,12 @@ import json
 import logging
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -267,31 +265,6 @@ def chunks() -> list[StreamChunk]:
     return recorded(tone_mp3())
 
 
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A local TCP listener that accepts connections and never answers."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    server.close()
-
-
 def edge(
     tmp_path: Path, factory: Callable[[EdgeRequest], AsyncIterator[StreamChunk]] | None, **options: Any
 ) -> EdgeEngine:
@@ -364,10 +337,10 @@ def test_a_call_has_a_total_deadline_across_attempts(tmp_path: Path, chunks: lis
 
 
 def test_the_real_client_on_a_silent_listener_fails_at_the_first_audio_deadline(
-    tmp_path: Path, silent_port: int
+    tmp_path: Path, silent_server: int
 ) -> None:
     engine = EdgeEngine(
-        proxy=f"http://127.0.0.1:{silent_port}",
+        proxy=f"http://127.0.0.1:{silent_server}",
         attempts=2,
         backoff=0.001,
         timeout=30.0,
@@ -447,8 +420,8 @@ def test_parallel_calls_on_a_silent_service_all_fail_within_seconds(tmp_path: Pa
     assert sum("not answering" in str(e) for e in errors) >= 8
 
 
-def test_engines_on_the_real_service_share_the_breaker(tmp_path: Path, silent_port: int) -> None:
-    proxy = f"http://127.0.0.1:{silent_port}"
+def test_engines_on_the_real_service_share_the_breaker(tmp_path: Path, silent_server: int) -> None:
+    proxy = f"http://127.0.0.1:{silent_server}"
     first = EdgeEngine(proxy=proxy, attempts=4, backoff=0.001, first_chunk_timeout=0.2, lock_dir=tmp_path / "l")
     with pytest.raises(ServiceError, match=r"not answering \(3 calls failed in a row\)"):
         first.synthesize("你好。", XIAOXIAO)
@@ -467,8 +440,8 @@ def test_a_private_stream_gets_a_private_breaker(tmp_path: Path, chunks: list[St
     assert working.synthesize(EDGE_TEXT, XIAOXIAO).duration > 0.9
 
 
-def test_auto_falls_back_quickly_on_a_silent_service(tmp_path: Path, silent_port: int) -> None:
-    auto = AutoEngine(edge_options={"proxy": f"http://127.0.0.1:{silent_port}", "lock_dir": tmp_path / "locks"})
+def test_auto_falls_back_quickly_on_a_silent_service(tmp_path: Path, silent_server: int) -> None:
+    auto = AutoEngine(edge_options={"proxy": f"http://127.0.0.1:{silent_server}", "lock_dir": tmp_path / "locks"})
     started = time.monotonic()
     engine, note = auto.choose()
     elapsed = time.monotonic() - started

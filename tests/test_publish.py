@@ -48,8 +48,8 @@ def write_post(folder: Path, name: str, title: str, date: str, body: str = "") -
     return path
 
 
-@pytest.fixture
-def two_episodes(fake_show: Path) -> tuple[Show, Path]:
+def render_two(fake_show: Path) -> tuple[Show, Path]:
+    """Two episodes voiced by the fake engine into ``out/``, not yet published."""
     show = load_show(fake_show / "podcast.toml")
     out = fake_show / "out"
     for name, title, date in (
@@ -58,6 +58,11 @@ def two_episodes(fake_show: Path) -> tuple[Show, Path]:
     ):
         render(read_post(write_post(fake_show, name, title, date)), show, RenderOptions(output_root=out))
     return show, out
+
+
+@pytest.fixture
+def two_episodes(fake_show: Path) -> tuple[Show, Path]:
+    return render_two(fake_show)
 
 
 def episode_json(out: Path, slug: str) -> dict[str, Any]:

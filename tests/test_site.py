@@ -18,40 +18,22 @@ import pytest
 from lxml import html
 from PIL import Image
 
-from podcast.config import Show, load_show
+from podcast.config import Show
 from podcast.model import Chapter, Episode
-from podcast.parse import read_post
-from podcast.pipeline import RenderOptions, render
 from podcast.publish import publish
 from podcast.publish.feed import Item
 from podcast.publish.serve import make_server
 from podcast.publish.site import ascii_url, subscribe_links, write_site
+from tests.test_publish import render_two
 
 BASE = "https://example.com/show/"
 HOSTILE = "</title><script>alert('t')</script> \"quoted\" & <b>bold</b>"
 
 
-def write_post(folder: Path, name: str, title: str, date: str, body: str = "") -> Path:
-    path = folder / name
-    path.write_text(
-        f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date}\n---\n\n"
-        + (body or "李：压缩的是函数。不是文本。\n\n白：对。那泛化呢？\n\n李：泛化来自规律。\n"),
-        encoding="utf-8",
-    )
-    return path
-
-
 @pytest.fixture
 def rendered(fake_show: Path) -> tuple[Show, Path]:
     """Two episodes voiced by the fake engine, not yet published."""
-    show = load_show(fake_show / "podcast.toml")
-    out = fake_show / "out"
-    for name, title, date in (
-        ("first.md", "第一期：压缩", "2024-05-01"),
-        ("second.md", "Second & <last>", "2024-06-01"),
-    ):
-        render(read_post(write_post(fake_show, name, title, date)), show, RenderOptions(output_root=out))
-    return show, out
+    return render_two(fake_show)
 
 
 @pytest.fixture

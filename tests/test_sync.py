@@ -12,18 +12,15 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from podcast.cli import app
-from tests.feed_blog import DIALOGUE, FixtureBlog
+from tests.feed_blog import DIALOGUE, FixtureBlog, invoke, with_base_url
 from tests.web_server import WebServer
-
-BASE = "https://example.com/show/"
 
 
 @pytest.fixture
 def show(fake_show: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fake show (also the current folder) with a base URL."""
     monkeypatch.chdir(fake_show)
-    toml = fake_show / "podcast.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("[show]\n", f'[show]\nbase_url = "{BASE}"\n'), "utf-8")
-    return fake_show
+    return with_base_url(fake_show)
 
 
 @pytest.fixture
@@ -33,10 +30,7 @@ def blog() -> Iterator[FixtureBlog]:
 
 
 def sync(runner: CliRunner, show: Path, *args: str) -> Result:
-    return runner.invoke(
-        app,
-        ["sync", *args, "--rate", "0", "--jobs", "1", "--config", str(show / "podcast.toml"), "-o", str(show / "out")],
-    )
+    return invoke(runner, "sync", show, *args)
 
 
 def guids(show: Path) -> dict[str, str]:

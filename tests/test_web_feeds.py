@@ -21,23 +21,18 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from podcast.batch.manifest import manifest_path
-from podcast.cli import app
 from podcast.web.feeds import read_feed, read_rest_posts
 from podcast.web.fetch import Politeness
 from podcast.web.ingest import NO_DIALOGUE, WebOptions, ingest
-from tests.feed_blog import DIALOGUE, FEEDS, PAGES, RSS, FixtureBlog, static
+from tests.feed_blog import DIALOGUE, FEEDS, PAGES, RSS, FixtureBlog, invoke, static, with_base_url
 from tests.web_server import Answer, WebServer
-
-BASE = "https://example.com/show/"
 
 
 @pytest.fixture
 def show(fake_show: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The fake show (also the current folder) with a base URL."""
     monkeypatch.chdir(fake_show)
-    toml = fake_show / "podcast.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("[show]\n", f'[show]\nbase_url = "{BASE}"\n'), "utf-8")
-    return fake_show
+    return with_base_url(fake_show)
 
 
 @pytest.fixture
@@ -47,10 +42,7 @@ def blog() -> Iterator[FixtureBlog]:
 
 
 def batch(runner: CliRunner, show: Path, *args: str) -> Result:
-    return runner.invoke(
-        app,
-        ["batch", *args, "--rate", "0", "--jobs", "1", "--config", str(show / "podcast.toml"), "-o", str(show / "out")],
-    )
+    return invoke(runner, "batch", show, *args)
 
 
 def rendered(result: Result) -> list[str]:

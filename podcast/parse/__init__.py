@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -26,6 +25,7 @@ from podcast.parse.markdown import markdown_blocks
 from podcast.parse.markers import find_marker
 from podcast.parse.source import DEFAULT_MAX_BYTES, detect_format, no_text, read_text, shown, strip_controls
 from podcast.parse.wrapping import split_lead_ins, unglue_images, unwrap
+from podcast.text import iso_date
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_post", "read_post"]
 
@@ -33,16 +33,6 @@ _HANZI = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _BOOK_TITLE = re.compile(r"^《(?P<title>[^》]{1,120})》$")
 _TERMINAL = re.compile(r"[。！？!?…；;：:，,]$")
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
 
 
 def read_post(
@@ -137,7 +127,7 @@ def parse_post(
     # A page's lang attribute comes from its site's template: "zh-CN" on a traditional page is
     # only "Chinese"; front matter is the author's own word.
     language = _language(declared, body) if declared else _page_language(page.get("lang"), body)
-    date = _iso_date(front.get("date")) or _iso_date(page.get("date")) or _iso_date(dialogue.meta.get("date"))
+    date = iso_date(front.get("date")) or iso_date(page.get("date")) or iso_date(dialogue.meta.get("date"))
     metadata: dict[str, Any] = {k: v for k, v in front.items() if k not in ("title", "author", "date")}
     if broadcast:
         metadata["broadcast"] = broadcast
@@ -283,39 +273,6 @@ def _language(declared: str | None, body: str) -> str:
     if language == "zh" and hanzi and looks_traditional(body):
         return TRADITIONAL
     return language
-
-
-def _iso_date(value: object) -> str | None:
-    """An ISO date from front matter, page metadata or a 时间：line.
-
-    >>> _iso_date("2024年5月1日"), _iso_date("May 1, 2024"), _iso_date("2024/05/01 10:00")
-    ('2024-05-01', '2024-05-01', '2024-05-01')
-    >>> _iso_date("soon") is None
-    True
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    found = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
-    if found:
-        year, month, day = (int(x) for x in found.groups())
-    else:
-        words = re.search(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)
-        words2 = re.search(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})", text)
-        if words and words.group(1).lower() in _MONTHS:
-            month, day, year = _MONTHS[words.group(1).lower()], int(words.group(2)), int(words.group(3))
-        elif words2 and words2.group(2).lower() in _MONTHS:
-            day, month, year = int(words2.group(1)), _MONTHS[words2.group(2).lower()], int(words2.group(3))
-        else:
-            return None
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _stem_title(source: str) -> str | None:

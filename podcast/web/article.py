@@ -59,7 +59,6 @@ own declarations, in this order:
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -75,8 +74,9 @@ from podcast.model import Post
 from podcast.parse import parse_post
 from podcast.parse import title as titles
 from podcast.parse.source import strip_controls
+from podcast.text import iso_date
 
-__all__ = ["Article", "article_post", "iso_date", "page_post", "read_article"]
+__all__ = ["Article", "article_post", "page_post", "read_article"]
 
 # Separators between a title and the site's name in <title> and og:title.
 _SITE_SEPARATOR = re.compile(r"\s+[-–—|｜·•»]\s+|\s*[_|｜—]\s*")
@@ -85,10 +85,6 @@ _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportagenewsarticle
 _DATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:time|date|pubdate|publish\w*|posted\w*|timestamp|entry-date)(?:$|[\s_-])", re.I
 )
-_ISO = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
-_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_WORDS_DATE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DAY_FIRST = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
 _TEXT_DATE_CHARS = 4000
 """How far into the page's text a date with no markup around it is looked for."""
 
@@ -179,40 +175,6 @@ def article_post(article: Article, *, source: str, aliases: Mapping[str, Iterabl
         metadata=metadata,
         warnings=warnings,
     )
-
-
-def iso_date(value: object) -> str | None:
-    """An ISO ``YYYY-MM-DD`` from a date as pages and feeds write it, or None.
-
-    >>> iso_date("2024-05-21T03:12:33+00:00"), iso_date("2024年5月1日"), iso_date("(2024-5-1 10:20)")
-    ('2024-05-21', '2024-05-01', '2024-05-01')
-    >>> iso_date("April 9, 2024"), iso_date("9 Apr 2024"), iso_date("Tue, 09 Apr 2024 10:00:00 GMT")
-    ('2024-04-09', '2024-04-09', '2024-04-09')
-    >>> iso_date("soon") is None, iso_date("2024-13-40") is None
-    (True, True)
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    found = _ISO.search(text)
-    if found:
-        year, month, day = (int(x) for x in found.groups())
-    elif (words := _WORDS_DATE.search(text)) and words.group(1)[:3].lower() in _MONTH_NAMES:
-        year, day = int(words.group(3)), int(words.group(2))
-        month = _MONTH_NAMES.index(words.group(1)[:3].lower()) + 1
-    elif (words := _DAY_FIRST.search(text)) and words.group(2)[:3].lower() in _MONTH_NAMES:
-        year, day = int(words.group(3)), int(words.group(1))
-        month = _MONTH_NAMES.index(words.group(2)[:3].lower()) + 1
-    else:
-        return None
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def _document(html: str) -> HtmlElement | None:

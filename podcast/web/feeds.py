@@ -23,7 +23,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from podcast.web.article import iso_date
+from podcast.text import iso_date
 
 __all__ = [
     "API_REL",
