@@ -20,7 +20,9 @@ from an empty cache, the variants alternated run by run, without publishing:
 - 8 distinct posts: ``podcast batch`` with its default jobs against 8 ``podcast render``
   runs one after another (target ≤ 0.8×), and ``--jobs 1`` against ``--jobs 2``;
 - 4 posts that share their body (only the title differs): ``--jobs 1`` against ``--jobs 2``
-  and the default (target: never slower with more jobs).
+  and the default (target: never slower with more jobs);
+- 3 distinct posts on 2 workers, where the third runs alone: the idle worker's cores handed
+  to it (the default) against one thread per worker throughout.
 
 Run: python bench/batch.py [--runs 3] [--posts 20] [--no-publish] [--scenario cores]
 """
@@ -99,10 +101,14 @@ def make_post(n: int) -> str:
     return f"---\ntitle: 李白对话录第{n}篇：谈{topic}\ndate: 2024-{n % 12 + 1:02d}-{n % 27 + 1:02d}\n---\n\n{body}\n"
 
 
-def run(show: Path, cache: Path, jobs: int | None, publish: bool) -> float:
-    """One ``podcast batch`` of the show's posts (``jobs`` None: its default)."""
+def run(show: Path, cache: Path, jobs: int | None, publish: bool, threads: int | None = None) -> float:
+    """One ``podcast batch`` of the show's posts (``jobs`` None: its default; ``threads``:
+    each worker's voice on that many threads throughout, where by default the batch decides
+    and hands the cores of idle workers to busy ones)."""
     env = {**os.environ, "PODCAST_CACHE_DIR": str(cache)}
-    env.pop("PODCAST_TTS_THREADS", None)  # the batch decides
+    env.pop("PODCAST_TTS_THREADS", None)
+    if threads is not None:
+        env["PODCAST_TTS_THREADS"] = str(threads)
     command = [sys.executable, "-m", "podcast", "batch", "posts", "--quiet"]
     command += ["--config", str(show / "podcast.toml"), "-o", str(show / "out")]
     command += ["--jobs", str(jobs)] if jobs else []
@@ -159,22 +165,28 @@ def renders(show: Path, cache: Path) -> float:
 
 def cores(runs: int, voice: Path) -> None:
     """Issue 18: does a batch use the machine?"""
-    cases: list[tuple[str, Any, int | str | None]] = [
-        ("distinct: batch, default jobs", make_post, None),
-        ("distinct: 8 × podcast render", make_post, "render"),
-        ("distinct: batch --jobs 1", make_post, 1),
-        ("distinct: batch --jobs 2", make_post, 2),
-        ("shared body: batch --jobs 1", shared_body_post, 1),
-        ("shared body: batch --jobs 2", shared_body_post, 2),
-        ("shared body: batch, default jobs", shared_body_post, None),
+    cases: list[tuple[str, Any, int | str | None, int]] = [
+        ("distinct: batch, default jobs", make_post, None, 8),
+        ("distinct: 8 × podcast render", make_post, "render", 8),
+        ("distinct: batch --jobs 1", make_post, 1, 8),
+        ("distinct: batch --jobs 2", make_post, 2, 8),
+        ("shared body: batch --jobs 1", shared_body_post, 1, 4),
+        ("shared body: batch --jobs 2", shared_body_post, 2, 4),
+        ("shared body: batch, default jobs", shared_body_post, None, 4),
+        ("3 posts: batch --jobs 2", make_post, 2, 3),
+        ("3 posts: --jobs 2, 1 thread each", make_post, "fixed", 3),
     ]
-    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    times: dict[str, list[float]] = {name: [] for name, _, _, _ in cases}
     for round_ in range(runs):
-        for name, writer, jobs in cases if round_ % 2 == 0 else list(reversed(cases)):
-            count = 8 if writer is make_post else 4
+        for name, writer, jobs, count in cases if round_ % 2 == 0 else list(reversed(cases)):
             with tempfile.TemporaryDirectory() as tmp:
                 show, cache = fresh(Path(tmp), voice, count, writer)
-                seconds = renders(show, cache) if isinstance(jobs, str) else run(show, cache, jobs, False)
+                if jobs == "render":
+                    seconds = renders(show, cache)
+                elif jobs == "fixed":
+                    seconds = run(show, cache, 2, False, threads=1)
+                else:
+                    seconds = run(show, cache, jobs if isinstance(jobs, int) else None, False)
             times[name].append(seconds)
             print(f"run {round_ + 1}: {name} {seconds:.1f} s", file=sys.stderr)
 
@@ -182,7 +194,7 @@ def cores(runs: int, voice: Path) -> None:
         return statistics.median(times[name])
 
     print(f"{os.cpu_count()} cores, offline voice, cold cache, no publishing; medians of {runs} runs")
-    for name, _, _ in cases:
+    for name, _, _, _ in cases:
         print(f"{name:<34} {med(name):>6.1f} s  ({', '.join(f'{t:.1f}' for t in times[name])})")
     print(
         f"distinct posts: default batch / 8 renders = {med(cases[0][0]) / med(cases[1][0]):.2f}× (target ≤ 0.8×); "
@@ -191,6 +203,10 @@ def cores(runs: int, voice: Path) -> None:
     print(
         f"shared body: --jobs 2 / --jobs 1 = {med(cases[5][0]) / med(cases[4][0]):.2f}×, "
         f"default / --jobs 1 = {med(cases[6][0]) / med(cases[4][0]):.2f}× (target: never above 1)"
+    )
+    print(
+        f"3 posts on 2 workers (the last alone): idle workers' cores handed on / kept = "
+        f"{med(cases[7][0]) / med(cases[8][0]):.2f}×"
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import logging
 import math
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from podcast import wordtable
 from podcast.hanzi import to_simplified
 from podcast.text import is_chinese
 
@@ -39,20 +39,10 @@ STOPWORDS_EN = frozenset(
 
 
 @cache
-def quiet_jieba() -> None:
-    """Keep jieba's start-up messages out of the user's terminal."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-
-
-@cache
 def _jieba() -> tuple[object, IdfTable, float]:
-    """jieba, its IDF table and the table's median (jieba.analyse is not imported: it would
-    also load a part-of-speech dictionary this module never uses)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    """jieba (on the compact dictionary), its IDF table and the table's median
+    (jieba.analyse is not imported: it would load its tables again)."""
+    jieba = wordtable.jieba_module()  # before the IDF table's file is looked up: it imports jieba
     table = IdfTable.load()
     return jieba, table, table.median
 
@@ -87,9 +77,8 @@ class IdfTable:
         if kept is not None:
             with contextlib.suppress(ValueError, KeyError, OSError, EOFError), np.load(io.BytesIO(kept)) as arrays:
                 return cls(arrays["words"], arrays["values"])
-        parts = data.split()
-        words = np.array(parts[0::2])
-        values = np.array(parts[1::2]).astype(np.float64)
+        words, values_text = wordtable.columns(data, 2)
+        values = values_text.astype(np.float64)
         order = np.argsort(words)
         table = cls(words[order], values[order])
         buffer = io.BytesIO()
@@ -241,12 +230,9 @@ _NOT_TOPICS_EN = frozenset(
 _NOUN_TAGS = ("n", "ng", "ns", "nt", "nz", "vn", "nrt")
 
 
-@cache
-def _tags() -> dict[str, str]:
+def _tags() -> wordtable.Tags:
     """jieba's part-of-speech tag of each dictionary word."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
+    return wordtable.posseg_module().dt.word_tag_tab  # type: ignore[no-any-return]
 
 
 def _noun(word: str) -> bool:

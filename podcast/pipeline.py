@@ -282,8 +282,6 @@ def render_in(
     target = context.target_seconds
     episodes.check_output(context.output_root)
     warnings: list[str] = list(context.notes)
-    cover = episodes.show_cover(show, context.output_root)
-    warnings += cover.warnings
     jingle_seconds = context.jingle_seconds
 
     def voice(script: Script, voices: VoiceSet) -> list[Spoken]:
@@ -305,23 +303,27 @@ def render_in(
 
         # The intro and outro are known before the summary: voice them while the summarizer
         # loads its dictionaries (model inference releases the GIL). The voice loads first:
-        # loading holds the GIL, so two loads at once would only delay the speaking.
+        # loading holds the GIL, so two loads at once would only delay the speaking. The
+        # script's voicing starts as soon as it is written, and takes the intro and outro
+        # from the cache as they are done (it never says them a second time).
         pool = ThreadPoolExecutor(max_workers=1)
         ready = threading.Event()
         try:
             narrator = voices.narrator_profile().prosody
             framing = pool.submit(_voice_framing, frame_texts(source, show, target), narrator, engine, cache, ready)
+            cover = episodes.show_cover(show, context.output_root)  # drawn while the voice loads
+            warnings += cover.warnings
             ready.wait()
             script = rewrite(voices)
             release = getattr(context.summarizer, "release", None)
             if callable(release):
                 release()  # its tables are not needed while the script is voiced
+            spoken = voice(script, voices)
             prevoiced = sum(s.synthesized for s in framing.result())
         finally:
             # Never wait here for a voice that hangs: a stopped render (Ctrl-C, a batch's
             # deadline) must end now.
             pool.shutdown(wait=False, cancel_futures=True)
-        spoken = voice(script, voices)
         if fit:
             script, spoken, extra, notes = fitting.fit(
                 source, script, spoken, target, jingle_seconds, voices, rewrite, voice
@@ -329,6 +331,8 @@ def render_in(
             takes += extra
             warnings += notes
     else:
+        cover = episodes.show_cover(show, context.output_root)
+        warnings += cover.warnings
         script = source
         spoken = voice(script, voices)
     for voiced in spoken:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from podcast.batch import executors
-from podcast.batch.worker import Job, Outcome
+from podcast.batch import executors, worker
+from podcast.batch.worker import CoreShare, Job, Outcome
 from podcast.config import load_show
 from podcast.pipeline import RenderOptions
 
@@ -74,3 +75,41 @@ def test_a_pool_renders_a_group_one_post_after_the_other(tmp_path: Path, monkeyp
     first, second, other = (spans[job.key] for job in found)
     assert second[0] >= first[1]  # the shared sentences were in the cache by then
     assert other[0] < first[1]  # the other post ran beside them
+
+
+def test_a_workers_share_of_the_cores_follows_the_workers_rendering() -> None:
+    rendering = [2]
+    share = CoreShare(lambda: rendering[0], cores=2, threads=1, settle=0.05)
+    assert share() == 1
+    rendering[0] = 1
+    assert share() == 1  # not at once: the other worker may only be between two posts
+    time.sleep(0.06)
+    assert share() == 2
+    rendering[0] = 2
+    assert share() == 1  # given back at once
+    rendering[0] = 1
+    assert share() == 1
+    rendering[0] = 2
+    assert share() == 1
+    rendering[0] = 1
+    assert share() == 1  # the other came back in between: the wait starts again
+    time.sleep(0.06)
+    assert share() == 2
+    rendering[0] = 0  # no one counted (a lost worker was not counted out): all cores
+    assert share() == 2
+
+
+def test_a_worker_counts_itself_in_while_it_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = multiprocessing.get_context("spawn").Value("i", 0)
+    monkeypatch.setattr(worker, "_rendering", counter)
+    seen: list[int] = []
+
+    def digest(path: Path) -> str:
+        seen.append(counter.value)
+        raise OSError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(worker, "sha256_file", digest)
+    (job,) = jobs(tmp_path, [BODY])
+    outcome = worker.render_job(job)
+    assert outcome.status == "failed" and "No such file" in (outcome.reason or "")
+    assert seen == [1] and counter.value == 0

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from podcast.errors import SpeechError, UnknownNameError, VoiceAssetError
 from podcast.paths import CACHE_ENV
+from podcast.speech import offline
 from podcast.speech.base import Audio, Engine, Prosody
 from podcast.speech.offline import OfflineEngine, assets, frontend, install, locate
 from podcast.speech.offline.frontend import Lexicon
@@ -282,9 +283,10 @@ def test_windowed_vocoding_equals_one_call(engine: OfflineEngine) -> None:
     chunk = engine.plan(re.sub(r"[，。]", "", PARAGRAPH), BAKER).chunks[0]
     mel, durations = model.mel(model.lexicon.ids(chunk.symbols), rng=np.random.default_rng(0))
     assert mel.shape[1] == durations.sum() > 300
-    whole = model.vocode(mel, window_frames=10_000)
+    whole = model.vocode(mel, call_frames=10_000)
     assert len(whole) == mel.shape[1] * 300
-    assert np.array_equal(model.vocode(mel, window_frames=100), whole)
+    for call_frames in (41, 100, 248):  # the least with room for one frame, and two more
+        assert np.array_equal(model.vocode(mel, call_frames=call_frames), whole), call_frames
 
 
 def test_slow_high_voice_still_fits_the_model(engine: OfflineEngine) -> None:
@@ -385,3 +387,25 @@ def test_plan_never_fails_and_covers_the_text(lexicon: Lexicon, text: str, limit
         assert re.sub(r"\s", "", "".join(c.text for c in plan.chunks)) == re.sub(r"\s", "", text)
     voiced = [c for c in text if frontend.is_voiced_hanzi(c) and c != "呣"]
     assert plan.hanzi == len(voiced)
+
+
+def test_an_engine_follows_its_share_of_the_cores(voice: Path) -> None:
+    """A batch worker's engine takes the cores the others left (loaded again with more
+    threads) and gives them back; more threads change the samples by float rounding only."""
+    share = [1]
+    offline.share_cores(lambda: share[0])
+    try:
+        engine = OfflineEngine(threads=1)
+        alone = engine.synthesize(SENTENCE, BAKER)
+        narrow = engine.model()
+        assert (engine.threads, engine.max_concurrent) == (1, 1)
+        share[0] = 2
+        wide = engine.synthesize(SENTENCE, BAKER)
+        assert (engine.threads, engine.max_concurrent) == (2, 2) and engine.model() is not narrow
+        assert len(alone.samples) == len(wide.samples)
+        assert float(np.max(np.abs(alone.samples - wide.samples))) < 1e-6
+        share[0] = 1
+        engine.synthesize("好。", BAKER)
+        assert engine.threads == 1
+    finally:
+        offline.share_cores(None)

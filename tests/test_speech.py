@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import re
 import stat
+import threading
+import time
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +21,7 @@ from podcast.cli import app
 from podcast.errors import OutputError, ServiceError, SpeechError, UnknownNameError
 from podcast.profiles import load_voice_set
 from podcast.speech import SAMPLE_RATE, AutoEngine, load_engine, speak
-from podcast.speech.base import Engine, Prosody
+from podcast.speech.base import Audio, Engine, Prosody
 from podcast.speech.cache import SegmentCache
 from podcast.speech.fake import FakeEngine
 from podcast.speech.normalize import speakable_zh
@@ -58,6 +61,54 @@ def test_cache_reuses_and_editing_one_sentence_resynthesizes_only_it(tmp_path: P
     assert engine.calls[-1] == "不是数据！"
     other_voice = speak(TEXT, Prosody("fake", pitch=1.1), engine, cache)
     assert other_voice.synthesized == 3  # prosody is part of the key
+
+
+class HeldEngine(FakeEngine):
+    """Holds each synthesis until released (a sentence still being said)."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        super().__init__(fail_on)
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def synthesize(self, text: str, prosody: Prosody) -> Audio:
+        self.started.set()
+        assert self.release.wait(10)
+        return super().synthesize(text, prosody)
+
+
+def test_a_sentence_being_said_is_waited_for_not_said_again(tmp_path: Path) -> None:
+    """The intro voiced beside the summarizer, and the script's voicing that starts before
+    it is done: one cache, each sentence synthesized once."""
+    cache = SegmentCache(tmp_path)
+    engine = HeldEngine()
+    with ThreadPoolExecutor(2) as pool:
+        intro = pool.submit(speak, "不是文本！", Prosody("fake"), engine, cache)
+        assert engine.started.wait(5)
+        whole = pool.submit(speak, TEXT, Prosody("fake"), engine, cache)
+        time.sleep(0.1)
+        engine.release.set()
+        said, spoken = intro.result(5), whole.result(5)
+    assert sorted(engine.calls) == sorted(["不是文本！", "李老师说：压缩的是函数。", "那泛化呢？"])
+    assert (said.synthesized, spoken.synthesized, spoken.reused) == (1, 2, 1)
+    assert [t.text for t in spoken.audio.timings][1] == "不是文本！"
+
+
+def test_a_sentence_that_failed_fails_its_waiter_too(tmp_path: Path) -> None:
+    cache = SegmentCache(tmp_path)
+    engine = HeldEngine(fail_on="不是文本")
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(speak, "不是文本！", Prosody("fake"), engine, cache)
+        assert engine.started.wait(5)
+        second = pool.submit(speak, "不是文本！", Prosody("fake"), engine, cache)
+        time.sleep(0.1)
+        engine.release.set()
+        for future in (first, second):
+            with pytest.raises(SpeechError, match="told to fail"):
+                future.result(5)
+    # Nothing is left claimed: the sentence is tried again next time.
+    engine.fail_on = None
+    assert speak("不是文本！", Prosody("fake"), engine, cache).synthesized == 1
 
 
 def test_corrupt_cache_entry_is_resynthesized(tmp_path: Path) -> None:

@@ -209,7 +209,8 @@ class InlineRunner:
 
 class PoolRunner:
     """``jobs`` worker processes (spawned: the speech model's threads do not survive a fork),
-    each with its share of the cores; their progress comes back over a queue."""
+    each with its share of the cores (the cores of workers that have run out of posts go to
+    those still rendering); their progress comes back over a queue."""
 
     lost: tuple[type[BaseException], ...] = (BrokenProcessPool,)
 
@@ -224,6 +225,8 @@ class PoolRunner:
         """Each group's latest job: the next one of the group starts when it is done."""
         self._context = multiprocessing.get_context("spawn")
         self._queue: Any = self._context.Queue()
+        self._rendering: Any = self._context.Value("i", 0)
+        """Workers rendering a post now: each takes its share of the cores from it."""
         self._pids: set[int] = set()
         self._drain = threading.Thread(target=self._forward, name="batch-progress", daemon=True)
         self._drain.start()
@@ -234,7 +237,7 @@ class PoolRunner:
             max_workers=self._jobs,
             mp_context=self._context,
             initializer=init_pool_worker,
-            initargs=(self._queue, engine_threads(self._jobs), os.getpid()),
+            initargs=(self._queue, engine_threads(self._jobs), os.getpid(), self._rendering),
         )
 
     def _forward(self) -> None:
@@ -286,6 +289,8 @@ class PoolRunner:
         """A worker died and took the pool with it: start a fresh pool."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pids.clear()
+        with self._rendering.get_lock():
+            self._rendering.value = 0  # the lost worker never counted itself out
         self._pool = self._new_pool()
 
     def interrupt(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -208,41 +208,65 @@ def speak_segments(
             for sentences in voiced]  # fmt: skip
     clips: dict[str, Audio] = {}
     missing: dict[str, tuple[str, Prosody]] = {}
-    for sentences, segment_keys in zip(voiced, keys, strict=True):
-        for (sentence, prosody), key in zip(sentences, segment_keys, strict=True):
-            if key in clips or key in missing:
-                continue
-            found = cache.get(key, SAMPLE_RATE)
-            if found is None:
-                missing[key] = (sentence, prosody)
-                continue
-            clips[key] = found
-    for _ in range(sum(len(k) for k in keys) - len(missing)):
-        if on_sentence:
-            on_sentence()
-    prepare = getattr(engine, "prepare", None)
-    if missing and callable(prepare):
-        prepare()
-    if on_ready:
-        on_ready()
+    elsewhere: dict[str, Future[Audio]] = {}  # being synthesized by another caller of this cache
+    try:
+        for sentences, segment_keys in zip(voiced, keys, strict=True):
+            for (sentence, prosody), key in zip(sentences, segment_keys, strict=True):
+                if key in clips or key in missing or key in elsewhere:
+                    continue
+                found = cache.get(key, SAMPLE_RATE)
+                if found is not None:
+                    clips[key] = found
+                    continue
+                claimed = cache.claim(key)
+                if claimed is None:
+                    missing[key] = (sentence, prosody)
+                else:
+                    elsewhere[key] = claimed
+        for _ in range(sum(len(k) for k in keys) - len(missing) - len(elsewhere)):
+            if on_sentence:
+                on_sentence()
+        prepare = getattr(engine, "prepare", None)
+        if missing and callable(prepare):
+            prepare()
+        if on_ready:
+            on_ready()
+    except BaseException as exc:
+        for key in missing:
+            cache.settle(key, error=exc)
+        raise
 
     def synthesize(key: str) -> tuple[str, Audio]:
         sentence, prosody = missing[key]
-        audio = quantize(_conform(engine.synthesize(sentence, prosody)))
-        cache.put(key, audio)
+        try:
+            audio = quantize(_conform(engine.synthesize(sentence, prosody)))
+            cache.put(key, audio)
+        except BaseException as exc:
+            cache.settle(key, error=exc)
+            raise
+        cache.settle(key, audio)
         if on_sentence:
             on_sentence()
         return key, audio
 
     parallel = min(max(1, engine.max_concurrent), len(missing))  # edge: 4 calls in flight
-    if parallel > 1:
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            clips.update(pool.map(synthesize, missing))
-    else:
-        clips.update(synthesize(key) for key in missing)
+    try:
+        if parallel > 1:
+            with ThreadPoolExecutor(max_workers=parallel) as pool:
+                clips.update(pool.map(synthesize, missing))
+        else:
+            clips.update(synthesize(key) for key in missing)
+    except BaseException as exc:
+        for key in missing.keys() - clips.keys():
+            cache.settle(key, error=exc)  # those never started: nobody waits on them for ever
+        raise
+    for key, claimed in elsewhere.items():
+        clips[key] = claimed.result()
+        if on_sentence:
+            on_sentence()
 
     spoken: list[Spoken] = []
-    fresh = set(missing)  # a sentence said again counts as reused
+    fresh = set(missing)  # a sentence said again, or by another caller, counts as reused
     for sentences, segment_keys in zip(voiced, keys, strict=True):
         synthesized = 0
         for key in segment_keys:

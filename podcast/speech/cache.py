@@ -18,6 +18,7 @@ import math
 import os
 import shutil
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,8 @@ class SegmentCache:
         self.misses = 0
         self.damaged = 0
         """Entries found damaged (each also a miss)."""
+        self._claims: dict[str, Future[Audio]] = {}
+        self._claims_lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.npz"
@@ -133,6 +136,28 @@ class SegmentCache:
             path.name,
             reason,
         )
+
+    def claim(self, key: str) -> Future[Audio] | None:
+        """Claim the synthesis of ``key`` for this caller: None if it is now this caller's
+        (who must then :meth:`settle` it), else the future of the caller who claimed it
+        first. Two renders' threads that share this cache (the intro voiced beside the
+        summarizer, then the whole script) so never say the same sentence twice at once."""
+        with self._claims_lock:
+            found = self._claims.get(key)
+            if found is None:
+                self._claims[key] = Future()
+            return found
+
+    def settle(self, key: str, audio: Audio | None = None, error: BaseException | None = None) -> None:
+        """End this caller's claim on ``key`` with its ``audio`` (stored first) or its ``error``."""
+        with self._claims_lock:
+            future = self._claims.pop(key, None)
+        if future is None:
+            return
+        if audio is not None:
+            future.set_result(audio)
+        else:
+            future.set_exception(error or RuntimeError(f"the synthesis of {key} was abandoned"))
 
     def put(self, key: str, audio: Audio) -> None:
         """Store ``audio`` under ``key`` (atomically; a read-only cache is a clear error)."""

@@ -168,12 +168,10 @@ def facts(text: str, language: str) -> list[str]:
     ]
     found += re.findall(r"(?<![A-Za-z])[A-Z]{2,}[A-Za-z]*(?![A-Za-z])", text)
     if is_chinese(language):
-        import jieba.posseg
+        from podcast.wordtable import posseg_module
 
-        from podcast.keywords import quiet_jieba
-
-        quiet_jieba()
-        found += [p.word for p in jieba.posseg.lcut(to_simplified(text)) if p.flag in _PROPER_TAGS and len(p.word) >= 2]
+        tagged = posseg_module().lcut(to_simplified(text))
+        found += [p.word for p in tagged if p.flag in _PROPER_TAGS and len(p.word) >= 2]
     return list(dict.fromkeys(f for f in found if f.strip()))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,7 @@ from podcast.speech.offline import assets, frontend
 from podcast.speech.offline.assets import install, locate
 from podcast.speech.offline.model import (
     DEFAULT_THREADS,
+    KERNELS,
     MAX_MEL_FRAMES,
     SAMPLE_RATE,
     BakerModel,
@@ -111,7 +113,7 @@ class OfflineEngine:
         """Assets, patch, frontend, normalizer, lexicon and seed: anything that changes the samples."""
         lexicon = self.lexicon or normalize.default_lexicon()
         return (
-            f"baker-zh-{assets.ASSET_VERSION}+frontend{frontend.FRONTEND_REVISION}"
+            f"baker-zh-{assets.ASSET_VERSION}+{KERNELS}+frontend{frontend.FRONTEND_REVISION}"
             f"+norm{normalize.NORMALIZER_REVISION}+lex{lexicon.digest()}+seed{self.seed}"
         )
 
@@ -120,7 +122,14 @@ class OfflineEngine:
         return [VOICE, ENGLISH_VOICE]
 
     def model(self) -> BakerModel:
-        """The loaded voice; raises ``VoiceAssetError`` if it is not installed or damaged."""
+        """The loaded voice; raises ``VoiceAssetError`` if it is not installed or damaged.
+        Under :func:`share_cores`, loaded again when the cores it may use have changed."""
+        if _budget is not None:
+            wanted = max(1, _budget())
+            if wanted != self.threads:
+                self.threads = wanted
+                self.max_concurrent = 2 if wanted >= 2 else 1
+                self._model = None
         if self._model is None:
             self._model = load(locate(), self.threads)
         return self._model
@@ -215,6 +224,19 @@ class OfflineEngine:
                 f"a segment of {len(text)} characters is too long for the offline voice "
                 f"(at most {MAX_SEGMENT_CHARACTERS}); split it into shorter segments"
             )
+
+
+_budget: Callable[[], int] | None = None
+
+
+def share_cores(budget: Callable[[], int] | None) -> None:
+    """Have this process's offline engines use ``budget()`` threads, asked before each
+    sentence (None: the threads they were made with). A batch's worker process sets it, so
+    the one still rendering when the others have run out of posts takes their cores: its
+    models are loaded again with more threads (≈ 0.3 s), and with fewer once the others
+    start again."""
+    global _budget
+    _budget = budget
 
 
 def _threads_from_environment() -> int:

@@ -30,15 +30,17 @@ HOP_LENGTH = 300
 """Samples per mel frame (12.5 ms)."""
 MAX_MEL_FRAMES = 2048
 """Longest mel spectrogram one acoustic-model call can produce."""
-VOCODER_WINDOW_FRAMES = 200
-"""Frames vocoded per call (2.5 s of audio). With its context a call is 248 frames: from
-256 frames on, the vocoder's working memory jumps by ≈ 50 MB (61 MB at 248 frames, 91 at
-256, 113 at the 320 used before), for no gain in speed; a whole chunk in one call would
-take 180 MB more at 40 syllables."""
-VOCODER_CONTEXT_FRAMES = 24
+VOCODER_CALL_FRAMES = 248
+"""Most frames one vocoder call is given, context included (3.1 s of audio). From 256
+frames on, the vocoder's working memory jumps by ≈ 50 MB for no gain in speed; a whole
+chunk in one call would take 180 MB more at 40 syllables."""
+VOCODER_CONTEXT_FRAMES = 20
 """Frames of context on each side of a window: more than the vocoder's receptive field
 (19 frames is the least that gives the same samples), so windowed output is identical to
 a single call (checked by the tests)."""
+KERNELS = "xnnpack"
+"""What computes both models (part of the engine's version: the acoustic model's durations
+came out a little differently on LiteRT's builtin kernels, used before)."""
 DEFAULT_THREADS = 2
 """Cores the voice may use; its real-time factor was measured with two."""
 
@@ -73,10 +75,11 @@ def check_range(name: str, value: float, bounds: tuple[float, float]) -> None:
 def acoustic_threads(threads: int) -> int:
     """Interpreter threads of the acoustic model when the voice may use ``threads`` cores.
 
-    The vocoder takes twice the acoustic model's time and gets all ``threads``; the
-    acoustic model, which runs beside it on the next sentence, gets half. On two cores
-    that is three threads, and it was the fastest split measured (4.7 s for the sample
-    against 5.7 s one model after the other, 5.0 s with 2 + 2 and 5.8 s with 1 + 1).
+    The vocoder takes most of the time (eight times the acoustic model's on XNNPACK) and
+    gets all ``threads``; the acoustic model, which runs beside it on the next sentence,
+    gets half. On two cores that is three threads: with the acoustic model on the builtin
+    kernels it was the fastest split measured (4.7 s for the sample against 5.7 s one model
+    after the other, 5.0 s with 2 + 2 and 5.8 s with 1 + 1).
 
     >>> acoustic_threads(1), acoustic_threads(2), acoustic_threads(4)
     (1, 1, 2)
@@ -91,10 +94,7 @@ class BakerModel:
         """Load the voice in ``folder`` to run on ``threads`` cores (see
         :func:`acoustic_threads`); every file's checksum is verified on the way, so a
         damaged file raises ``VoiceAssetError`` instead of reaching the interpreter."""
-        from ai_edge_litert.interpreter import (  # type: ignore[import-untyped, unused-ignore]
-            Interpreter,
-            OpResolverType,
-        )
+        from ai_edge_litert.interpreter import Interpreter  # type: ignore[import-untyped, unused-ignore]
 
         if threads < 1:
             raise ValueError("threads must be at least 1")
@@ -109,17 +109,18 @@ class BakerModel:
         self._acoustic_bytes = assets.read_verified(folder, assets.ACOUSTIC)
         self._vocoder_bytes = assets.read_verified(folder, assets.VOCODER)
         try:
-            # XNNPACK changes the acoustic model's predicted durations (17 % mel
-            # difference against 8–9 % from the noise alone), so it runs on the builtin
-            # kernels; the vocoder is twice as fast with XNNPACK and loses nothing audible.
-            self._acoustic: Any = Interpreter(
-                model_content=self._acoustic_bytes,
-                num_threads=acoustic_threads(threads),
-                experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
-            )
             with _quiet_stderr():
-                # XNNPACK announces itself on the C-level stderr ("INFO: Created TensorFlow
-                # Lite XNNPACK delegate"): not for the user's terminal.
+                # Both models run on XNNPACK. XNNPACK announces itself on the C-level
+                # stderr ("INFO: Created TensorFlow Lite XNNPACK delegate"): not for the
+                # user's terminal. For the acoustic model, whose weights are stored as int8,
+                # it is 4× faster than LiteRT's builtin hybrid kernels and closer to the
+                # model's float reference (bench/acoustic_kernels.py: over the sample,
+                # durations 45 frames off the float model's against 89, mel error 0.04
+                # against 0.12); the vocoder is twice as fast and loses nothing audible.
+                self._acoustic: Any = Interpreter(
+                    model_content=self._acoustic_bytes, num_threads=acoustic_threads(threads)
+                )
+                self._acoustic.allocate_tensors()
                 self._vocoder: Any = Interpreter(model_content=self._vocoder_bytes, num_threads=threads)
                 # The delegate is applied (and announced) at the first allocation.
                 mel_input = self._vocoder.get_input_details()[0]
@@ -187,26 +188,30 @@ class BakerModel:
                 ) from exc
         return np.asarray(mel, dtype=np.float32), np.asarray(durations, dtype=np.int32)
 
-    def vocode(
-        self, mel: npt.NDArray[np.float32], window_frames: int = VOCODER_WINDOW_FRAMES
-    ) -> npt.NDArray[np.float32]:
+    def vocode(self, mel: npt.NDArray[np.float32], call_frames: int = VOCODER_CALL_FRAMES) -> npt.NDArray[np.float32]:
         """Samples for a mel spectrogram [1, frames, 80], ``HOP_LENGTH`` per frame.
 
-        Long spectrograms are vocoded in windows of ``window_frames`` with
-        ``VOCODER_CONTEXT_FRAMES`` of context on each side: the vocoder's memory grows by
-        ~0.5 MB per frame of one call, and with that much context the result is the same,
-        sample for sample, as in one call.
+        A spectrogram longer than ``call_frames`` is vocoded in windows, each call given
+        ``VOCODER_CONTEXT_FRAMES`` of context on either side (the vocoder's memory grows by
+        ~0.35 MB per frame of one call; with that much context the result is the same,
+        sample for sample, as in one call). Every call but the last is as long as allowed,
+        so the calls are as few as they can be: the sample's 8,500 frames cost 9,500 frames
+        of vocoding where windows of a fixed 200 frames cost 9,880.
         """
         frames = mel.shape[1]
-        if frames <= window_frames + 2 * VOCODER_CONTEXT_FRAMES:
+        context = VOCODER_CONTEXT_FRAMES
+        if frames <= call_frames:
             return self._vocode_call(mel)
+        if call_frames <= 2 * context:
+            raise ValueError(f"a vocoder call of {call_frames} frames leaves no room beside its context")
         parts = []
-        for start in range(0, frames, window_frames):
-            low = max(0, start - VOCODER_CONTEXT_FRAMES)
-            high = min(frames, start + window_frames + VOCODER_CONTEXT_FRAMES)
-            audio = self._vocode_call(mel[:, low:high])
-            skip = (start - low) * HOP_LENGTH
-            parts.append(audio[skip : skip + min(window_frames, frames - start) * HOP_LENGTH])
+        start = 0
+        while start < frames:
+            low = max(0, start - context)
+            end = frames if frames - low <= call_frames else low + call_frames - context
+            audio = self._vocode_call(mel[:, low : min(frames, end + context)])
+            parts.append(audio[(start - low) * HOP_LENGTH : (end - low) * HOP_LENGTH])
+            start = end
         return np.concatenate(parts)
 
     def _vocode_call(self, mel: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -277,11 +282,15 @@ _loading = threading.Lock()
 
 
 def load(folder: Path, threads: int = DEFAULT_THREADS) -> BakerModel:
-    """The voice in ``folder``, loaded on the first call and shared afterwards."""
+    """The voice in ``folder`` on ``threads`` cores, loaded on the first call and shared
+    afterwards. Loaded for another number of threads, the earlier one is let go (a call
+    still using it keeps it until it is done)."""
     key = (folder.resolve(), threads)
     with _loading:
         model = _loaded.get(key)
         if model is None:
+            for other in [k for k in _loaded if k[0] == key[0]]:
+                del _loaded[other]
             model = _loaded[key] = BakerModel(folder, threads)
         return model
 

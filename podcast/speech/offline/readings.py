@@ -153,14 +153,11 @@ def _particles(chars: str, syllables: list[str]) -> None:
             syllables[i] = "zhi1"
     if "地" not in chars:
         return
-    import jieba.posseg
+    from podcast.wordtable import posseg_module
 
-    from podcast.keywords import quiet_jieba
-
-    quiet_jieba()
     position = 0
     previous = ""
-    for pair in jieba.posseg.lcut(chars):
+    for pair in posseg_module().lcut(chars):
         word, flag = pair.word, pair.flag
         particle = word == "地" and flag == "uv" and previous and not previous.startswith(_NOT_BEFORE_PARTICLE)
         glued = word.startswith("地") and previous in ("d", "ad", "z") and not flag.startswith("n")  # 慢慢|地走了
