@@ -75,8 +75,11 @@ class IdfTable:
         key = stored.digest("jieba idf", cls.REVISION, hashlib.sha256(data).hexdigest())
         kept = store.read(key, ".npz")
         if kept is not None:
-            with contextlib.suppress(ValueError, KeyError, OSError, EOFError), np.load(io.BytesIO(kept)) as arrays:
-                return cls(arrays["words"], arrays["values"])
+            with contextlib.suppress(Exception):  # damaged in any way: parsed again
+                with np.load(io.BytesIO(kept)) as arrays:
+                    words, values = arrays["words"], arrays["values"]
+                if words.dtype.kind == "S" and values.dtype == np.float64 and 0 < len(words) == len(values):
+                    return cls(words, values)
         words, values_text = wordtable.columns(data, 2)
         values = values_text.astype(np.float64)
         order = np.argsort(words)

@@ -310,8 +310,11 @@ def render_in(
         ready = threading.Event()
         try:
             narrator = voices.narrator_profile().prosody
+            # The show's own image is checked before anything is voiced (a bad one fails
+            # the render at once); a generated cover is drawn while the voice loads.
+            cover = episodes.show_cover(show, context.output_root) if show.image else None
             framing = pool.submit(_voice_framing, frame_texts(source, show, target), narrator, engine, cache, ready)
-            cover = episodes.show_cover(show, context.output_root)  # drawn while the voice loads
+            cover = cover or episodes.show_cover(show, context.output_root)
             warnings += cover.warnings
             ready.wait()
             script = rewrite(voices)

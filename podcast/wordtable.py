@@ -1,7 +1,7 @@
 """jieba with its dictionary in sorted arrays: the same words and tags, a fraction of the cost.
 
-jieba keeps its dictionary as a dict of every word and every prefix of a word (584,000
-entries: 67 MB, and 0.67 s holding the GIL to read back from jieba's own cache), and
+jieba keeps its dictionary as a dict of every word and every prefix of a word (498,000
+entries for 349,000 words: 67 MB, and 0.67 s holding the GIL to read back from jieba's own cache), and
 ``jieba.posseg`` parses the dictionary again as it is imported, into a dict of each word's
 part of speech (51 MB, 0.37 s). A render's voice needs the tags (the particle 地) while it
 speaks, its summarizer needs the segmentation, and both stalls fell on the voice.
@@ -72,9 +72,14 @@ class Dictionary:
         store = stored.Store("tables")
         kept = store.read(key, ".npz")
         if kept is not None:
-            with contextlib.suppress(ValueError, KeyError, OSError, EOFError), np.load(io.BytesIO(kept)) as arrays:
-                names = arrays["tag_names"].tolist()
-                return cls(arrays["words"], arrays["counts"], arrays["tags"], names, int(arrays["total"]))
+            with contextlib.suppress(Exception):  # damaged in any way: parsed again
+                with np.load(io.BytesIO(kept)) as arrays:
+                    table = cls(
+                        arrays["words"], arrays["counts"], arrays["tags"],
+                        [str(t) for t in arrays["tag_names"].tolist()], int(arrays["total"]),
+                    )  # fmt: skip
+                if table.consistent():
+                    return table
         table = cls.parse(data)
         buffer = io.BytesIO()
         np.savez(
@@ -83,6 +88,15 @@ class Dictionary:
         )  # fmt: skip
         store.write(key, ".npz", buffer.getvalue())
         return table
+
+    def consistent(self) -> bool:
+        """Whether the arrays fit together (a table read back from the cache is checked)."""
+        size = len(self.words)
+        return (
+            self.words.dtype.kind == "S" and self.counts.dtype == np.int64 and self.tags.dtype == np.uint8
+            and len(self.counts) == size and len(self.tags) == size and size > 0 and self.total > 0
+            and int(self.tags.max()) < len(self.tag_names)
+        )  # fmt: skip
 
     def find(self, word: str) -> tuple[int, bool]:
         """Where ``word`` is or would be in the sorted words, and whether it is there."""
@@ -95,6 +109,8 @@ class Dictionary:
     def count(self, fragment: str) -> int:
         """jieba's entry for ``fragment``: its count if it is a word, 0 if it only begins
         one, ``_MISSING`` otherwise."""
+        if not fragment:
+            return _MISSING
         at, exact = self.find(fragment)
         if exact:
             return int(self.counts[at])
@@ -133,7 +149,10 @@ def columns(data: bytes, fields: int, pieces: int = 16) -> list[npt.NDArray[np.b
 
 class Frequencies:
     """What jieba's tokenizer asks of its ``FREQ`` dict, answered from a :class:`Dictionary`
-    (fragments asked before are remembered: a text asks about the same ones many times)."""
+    (the latest fragments asked are remembered: a text asks about the same ones many times)."""
+
+    REMEMBERED = 50_000
+    """Fragments remembered at most (≈ 8 MB); then the memory starts afresh."""
 
     def __init__(self, dictionary: Dictionary) -> None:
         self._dictionary = dictionary
@@ -142,6 +161,8 @@ class Frequencies:
     def _count(self, fragment: str) -> int:
         found = self._seen.get(fragment)
         if found is None:
+            if len(self._seen) >= self.REMEMBERED:
+                self._seen = {}
             found = self._seen[fragment] = self._dictionary.count(fragment)
         return found
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from podcast.batch import executors, worker
-from podcast.batch.worker import CoreShare, Job, Outcome
+from podcast.batch import executors
+from podcast.batch.worker import Job, Outcome
 from podcast.config import load_show
 from podcast.pipeline import RenderOptions
 
@@ -77,39 +76,40 @@ def test_a_pool_renders_a_group_one_post_after_the_other(tmp_path: Path, monkeyp
     assert other[0] < first[1]  # the other post ran beside them
 
 
-def test_a_workers_share_of_the_cores_follows_the_workers_rendering() -> None:
-    rendering = [2]
-    share = CoreShare(lambda: rendering[0], cores=2, threads=1, settle=0.05)
-    assert share() == 1
-    rendering[0] = 1
-    assert share() == 1  # not at once: the other worker may only be between two posts
-    time.sleep(0.06)
-    assert share() == 2
-    rendering[0] = 2
-    assert share() == 1  # given back at once
-    rendering[0] = 1
-    assert share() == 1
-    rendering[0] = 2
-    assert share() == 1
-    rendering[0] = 1
-    assert share() == 1  # the other came back in between: the wait starts again
-    time.sleep(0.06)
-    assert share() == 2
-    rendering[0] = 0  # no one counted (a lost worker was not counted out): all cores
-    assert share() == 2
+def test_the_workers_are_told_how_many_have_a_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More workers busy: told at once; fewer: once it has stayed so (between two posts a
+    worker is not idle, and the one beside it should not reload its voice for it)."""
+    monkeypatch.setattr(executors, "SETTLE_SECONDS", 0.3)
+    gates = {f"post-{n}.md": threading.Event() for n in range(3)}
 
+    def render_job(job: Job) -> Outcome:
+        assert gates[job.key].wait(5)
+        return Outcome(job.key, "rendered")
 
-def test_a_worker_counts_itself_in_while_it_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    counter = multiprocessing.get_context("spawn").Value("i", 0)
-    monkeypatch.setattr(worker, "_rendering", counter)
-    seen: list[int] = []
-
-    def digest(path: Path) -> str:
-        seen.append(counter.value)
-        raise OSError(2, "No such file or directory", str(path))
-
-    monkeypatch.setattr(worker, "sha256_file", digest)
-    (job,) = jobs(tmp_path, [BODY])
-    outcome = worker.render_job(job)
-    assert outcome.status == "failed" and "No such file" in (outcome.reason or "")
-    assert seen == [1] and counter.value == 0
+    monkeypatch.setattr(executors, "render_job", render_job)
+    found = jobs(tmp_path, [distinct(n) for n in range(3)])
+    runner = executors.PoolRunner(2, None, executors.sentence_groups(found))
+    runner._pool.shutdown()
+    runner._pool = ThreadPoolExecutor(2)  # type: ignore[assignment]
+    told = runner._rendering
+    try:
+        futures = [runner.submit(job) for job in found]
+        assert told.value == 2  # three posts, two workers
+        gates["post-0.md"].set()
+        futures[0].result(5)
+        time.sleep(0.1)
+        assert told.value == 2  # the third post took the free worker
+        gates["post-1.md"].set()
+        futures[1].result(5)
+        time.sleep(0.1)
+        assert told.value == 2  # one left: not yet said
+        time.sleep(0.4)
+        assert told.value == 1  # now the last one may take every core
+        gates["post-2.md"].set()
+        futures[2].result(5)
+        time.sleep(0.5)
+        assert told.value == 0
+    finally:
+        for gate in gates.values():
+            gate.set()
+        runner.close()

@@ -94,6 +94,24 @@ def test_a_sentence_being_said_is_waited_for_not_said_again(tmp_path: Path) -> N
     assert [t.text for t in spoken.audio.timings][1] == "不是文本！"
 
 
+def test_a_sentence_stored_between_a_look_and_a_claim_is_not_said_again(tmp_path: Path) -> None:
+    engine = FakeEngine()
+
+    class Racing(SegmentCache):
+        raced = False
+
+        def get(self, key: str, sample_rate: int | None = None) -> Audio | None:
+            found = super().get(key, sample_rate)
+            if found is None and not self.raced:
+                self.raced = True  # another caller says and stores it right now
+                speak("不是文本！", Prosody("fake"), engine, self)
+            return found
+
+    spoken = speak("不是文本！", Prosody("fake"), engine, Racing(tmp_path))
+    assert engine.calls == ["不是文本！"]
+    assert (spoken.synthesized, spoken.reused) == (0, 1)
+
+
 def test_a_sentence_that_failed_fails_its_waiter_too(tmp_path: Path) -> None:
     cache = SegmentCache(tmp_path)
     engine = HeldEngine(fail_on="不是文本")

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +33,8 @@ from podcast.speech.offline import THREADS_ENV
 from podcast.text import split_sentences
 
 DASK_SCHEME = "dask://"
+SETTLE_SECONDS = 1.0
+"""How long fewer workers must have a post before the others take their cores."""
 
 
 class Runner(Protocol):
@@ -225,8 +228,13 @@ class PoolRunner:
         """Each group's latest job: the next one of the group starts when it is done."""
         self._context = multiprocessing.get_context("spawn")
         self._queue: Any = self._context.Queue()
-        self._rendering: Any = self._context.Value("i", 0)
-        """Workers rendering a post now: each takes its share of the cores from it."""
+        self._rendering: Any = self._context.RawValue("i", 0)
+        """How many workers have a post (written here only; each worker takes its share of
+        the cores from it)."""
+        self._in_pool = 0
+        """Jobs handed to the pool and not done (queued or being rendered)."""
+        self._low_since: float | None = None
+        self._count_lock = threading.Lock()
         self._pids: set[int] = set()
         self._drain = threading.Thread(target=self._forward, name="batch-progress", daemon=True)
         self._drain.start()
@@ -258,6 +266,7 @@ class PoolRunner:
         before = self._last.get(group) if group is not None else None
         if before is None or before.done():
             future = self._pool.submit(render_job, job)
+            self._count(future)
         else:
             future = Future()
             before.add_done_callback(lambda _: self._start(job, future))
@@ -274,6 +283,7 @@ class PoolRunner:
         except (RuntimeError, BrokenProcessPool) as exc:  # shut down, or broken: not started
             future.set_exception(exc if isinstance(exc, BrokenProcessPool) else CancelledError())
             return
+        self._count(started)
 
         def finish(done: Future[Outcome]) -> None:
             if done.cancelled():
@@ -285,12 +295,45 @@ class PoolRunner:
 
         started.add_done_callback(finish)
 
+    def _count(self, future: Future[Outcome]) -> None:
+        """Count a job handed to the pool until it is done."""
+        with self._count_lock:
+            self._in_pool += 1
+            self._publish()
+
+        def done(_: Future[Outcome]) -> None:
+            with self._count_lock:
+                self._in_pool -= 1
+                self._publish()
+
+        future.add_done_callback(done)
+
+    def _publish(self) -> None:
+        """Tell the workers how many of them have a post: more at once; fewer only once it
+        has stayed so for ``SETTLE_SECONDS`` (a worker between two posts is not idle, and
+        its neighbour should not load its voice again for it)."""
+        busy = min(self._jobs, self._in_pool)
+        if busy >= self._rendering.value:
+            self._rendering.value, self._low_since = busy, None
+            return
+        now = time.monotonic()
+        if self._low_since is None:
+            self._low_since = now
+            timer = threading.Timer(SETTLE_SECONDS, self._settled)
+            timer.daemon = True
+            timer.start()
+        elif now - self._low_since >= SETTLE_SECONDS:
+            self._rendering.value, self._low_since = busy, None
+
+    def _settled(self) -> None:
+        with self._count_lock:
+            if self._low_since is not None:
+                self._publish()
+
     def recover(self) -> None:
         """A worker died and took the pool with it: start a fresh pool."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pids.clear()
-        with self._rendering.get_lock():
-            self._rendering.value = 0  # the lost worker never counted itself out
         self._pool = self._new_pool()
 
     def interrupt(self) -> None:

@@ -110,8 +110,6 @@ ORPHAN_GRACE = 10.0
 """Seconds an orphaned worker gives its post to unwind before it exits regardless."""
 
 _report: Report | None = None
-_rendering: Any = None
-"""How many of the pool's workers are rendering a post (a shared ``multiprocessing.Value``)."""
 _running = False
 _stopping = False
 _orphaned = False
@@ -124,7 +122,6 @@ def render_job(job: Job) -> Outcome:
         return Outcome(job.key, "cancelled")
     started = time.perf_counter()
     _running = True
-    _count_rendering(+1)
     try:
         with _deadline(job.timeout):
             digest = sha256_file(Path(job.path))
@@ -142,7 +139,6 @@ def render_job(job: Job) -> Outcome:
         return Outcome(job.key, "failed", reason=reason, seconds=time.perf_counter() - started)
     finally:
         _running = False
-        _count_rendering(-1)
     episode = rendered.episode
     return Outcome(
         job.key,
@@ -171,19 +167,20 @@ def init_pool_worker(queue: Queue[Any], threads: int | None, parent: int, render
     """Set up a worker process of the batch's pool.
 
     ``queue`` carries progress to the batch; ``threads`` is this worker's share of the
-    cores for the offline engine (None: the environment decides). ``rendering`` counts the
-    pool's workers rendering a post: with it, the share follows that count (see
-    :class:`CoreShare`). Ctrl-C is left to the batch, which stops workers with SIGTERM: a
-    post being rendered then unwinds (its half-built folder removed) and the posts queued
+    cores for the offline engine (None: the environment decides). ``rendering``, kept by
+    the batch, says how many workers have a post: the share then follows it (all the cores
+    divided among them), so the cores of workers that have run out of posts go to those
+    still rendering. Ctrl-C is left to the batch, which stops workers with SIGTERM: a post
+    being rendered then unwinds (its half-built folder removed) and the posts queued
     behind it are not started.
     """
-    global _report, _rendering
+    global _report
     if threads is not None:
         os.environ[THREADS_ENV] = str(threads)
         if rendering is not None:
-            _rendering = rendering
-            # Read without the lock: one aligned int, and a reader never holds it up.
-            share_cores(CoreShare(lambda: int(rendering.get_obj().value), cpu_count(), threads))
+            cores = cpu_count()
+            # Only the batch writes it; an int is read whole, without a lock.
+            share_cores(lambda: max(1, cores // max(1, int(rendering.value))))
     threading.Thread(target=_watch_parent, args=(parent,), name="batch-orphan-watch", daemon=True).start()
 
     def report(key: str, stage: str, done: int, total: int) -> None:
@@ -193,48 +190,6 @@ def init_pool_worker(queue: Queue[Any], threads: int | None, parent: int, render
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate)
     queue.put(("", "pid", os.getpid(), 0))
-
-
-class CoreShare:
-    """A worker's share of the cores: all of them divided among the workers rendering now.
-
-    Given back at once when another worker starts a post; taken up only once the others
-    have been idle for ``settle`` seconds, so the moment between two posts of a busy worker
-    does not make the one beside it load its voice again for nothing.
-    """
-
-    def __init__(self, rendering: Callable[[], int], cores: int, threads: int, settle: float = 1.0) -> None:
-        self._rendering = rendering
-        self._cores = cores
-        self._granted = threads
-        self._settle = settle
-        self._since: float | None = None
-
-    def __call__(self) -> int:
-        fair = max(1, self._cores // max(1, self._rendering()))
-        if fair <= self._granted:
-            self._granted, self._since = fair, None
-        elif self._since is None:
-            self._since = time.monotonic()
-        elif time.monotonic() - self._since >= self._settle:
-            self._granted, self._since = fair, None
-        return self._granted
-
-
-def _count_rendering(step: int) -> None:
-    """Add ``step`` to the pool's count of workers rendering. SIGTERM and SIGINT wait while
-    its lock is held: raised in between, they would leave it held by a worker on its way
-    out, and every other worker waiting on it for ever."""
-    if _rendering is None:
-        return
-    masking = hasattr(signal, "pthread_sigmask")
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT}) if masking else set()
-    try:
-        with _rendering.get_lock():
-            _rendering.value += step
-    finally:
-        if masking:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def set_reporter(report: Report | None) -> None:

@@ -219,10 +219,15 @@ def speak_segments(
                     clips[key] = found
                     continue
                 claimed = cache.claim(key)
-                if claimed is None:
-                    missing[key] = (sentence, prosody)
-                else:
+                if claimed is not None:
                     elsewhere[key] = claimed
+                    continue
+                found = cache.get(key, SAMPLE_RATE)  # said and stored since the first look?
+                if found is not None:
+                    cache.settle(key, found)
+                    clips[key] = found
+                else:
+                    missing[key] = (sentence, prosody)
         for _ in range(sum(len(k) for k in keys) - len(missing) - len(elsewhere)):
             if on_sentence:
                 on_sentence()

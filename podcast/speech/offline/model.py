@@ -282,9 +282,10 @@ _loading = threading.Lock()
 
 
 def load(folder: Path, threads: int = DEFAULT_THREADS) -> BakerModel:
-    """The voice in ``folder`` on ``threads`` cores, loaded on the first call and shared
-    afterwards. Loaded for another number of threads, the earlier one is let go (a call
-    still using it keeps it until it is done)."""
+    """The voice in ``folder`` on ``threads`` cores, loaded on the first call and shared by
+    later calls for as many threads. Loaded for another number of threads, the one before
+    leaves this table (an engine still holding it keeps it until it lets go): one process
+    keeps one copy, not one per thread count it has used."""
     key = (folder.resolve(), threads)
     with _loading:
         model = _loaded.get(key)
