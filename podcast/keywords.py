@@ -6,20 +6,19 @@ title; the extractive summarizer uses them to choose what to keep.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from podcast import wordtable
 from podcast.hanzi import to_simplified
 from podcast.text import is_chinese
+
+if TYPE_CHECKING:
+    from podcast.wordtable import Tags
 
 STOPWORDS_ZH = frozenset(
     """不是 就是 这个 那个 一个 我们 你们 他们 她们 它们 什么 怎么 为什么 因为 所以 如果 但是 可是
@@ -42,6 +41,8 @@ STOPWORDS_EN = frozenset(
 def _jieba() -> tuple[object, IdfTable, float]:
     """jieba (on the compact dictionary), its IDF table and the table's median
     (jieba.analyse is not imported: it would load its tables again)."""
+    from podcast import wordtable  # with NumPy: not for a command that never segments Chinese
+
     jieba = wordtable.jieba_module()  # before the IDF table's file is looked up: it imports jieba
     table = IdfTable.load()
     return jieba, table, table.median
@@ -67,27 +68,21 @@ class IdfTable:
         """The table of the installed jieba: kept in the cache once parsed."""
         import numpy as np
 
-        from podcast import stored
+        from podcast import wordtable
 
-        source = resources.files("jieba").joinpath("analyse", "idf.txt")
-        data = source.read_bytes()
-        store = stored.Store("tables")
-        key = stored.digest("jieba idf", cls.REVISION, hashlib.sha256(data).hexdigest())
-        kept = store.read(key, ".npz")
-        if kept is not None:
-            with contextlib.suppress(Exception):  # damaged in any way: parsed again
-                with np.load(io.BytesIO(kept)) as arrays:
-                    words, values = arrays["words"], arrays["values"]
-                if words.dtype.kind == "S" and values.dtype == np.float64 and 0 < len(words) == len(values):
-                    return cls(words, values)
-        words, values_text = wordtable.columns(data, 2)
-        values = values_text.astype(np.float64)
-        order = np.argsort(words)
-        table = cls(words[order], values[order])
-        buffer = io.BytesIO()
-        np.savez(buffer, words=table.words, values=table.values)
-        store.write(key, ".npz", buffer.getvalue())
-        return table
+        data = resources.files("jieba").joinpath("analyse", "idf.txt").read_bytes()
+
+        def parse() -> wordtable.Arrays:
+            words, values = wordtable.columns(data, 2)
+            order = np.argsort(words)
+            return {"words": words[order], "values": values.astype(np.float64)[order]}
+
+        def usable(kept: wordtable.Arrays) -> bool:
+            words, values = kept["words"], kept["values"]
+            return bool(words.dtype.kind == "S" and values.dtype == np.float64 and 0 < len(words) == len(values))
+
+        arrays = wordtable.kept_arrays("jieba idf", cls.REVISION, data, parse, usable)
+        return cls(arrays["words"], arrays["values"])
 
     def get(self, word: str, default: float) -> float:
         """The IDF of ``word``, or ``default``."""
@@ -233,9 +228,11 @@ _NOT_TOPICS_EN = frozenset(
 _NOUN_TAGS = ("n", "ng", "ns", "nt", "nz", "vn", "nrt")
 
 
-def _tags() -> wordtable.Tags:
+def _tags() -> Tags:
     """jieba's part-of-speech tag of each dictionary word."""
-    return wordtable.posseg_module().dt.word_tag_tab  # type: ignore[no-any-return]
+    from podcast.wordtable import posseg_module
+
+    return posseg_module().dt.word_tag_tab  # type: ignore[no-any-return]
 
 
 def _noun(word: str) -> bool:

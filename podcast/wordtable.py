@@ -22,6 +22,7 @@ import io
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from importlib import resources
 from types import ModuleType
 from typing import Any
@@ -65,29 +66,25 @@ class Dictionary:
     @classmethod
     def load(cls) -> Dictionary:
         """The installed jieba's dictionary: from the cache, or parsed and kept there."""
-        from podcast import stored
-
         data = resources.files("jieba").joinpath("dict.txt").read_bytes()
-        key = stored.digest("jieba dictionary", REVISION, hashlib.sha256(data).hexdigest())
-        store = stored.Store("tables")
-        kept = store.read(key, ".npz")
-        if kept is not None:
-            with contextlib.suppress(Exception):  # damaged in any way: parsed again
-                with np.load(io.BytesIO(kept)) as arrays:
-                    table = cls(
-                        arrays["words"], arrays["counts"], arrays["tags"],
-                        [str(t) for t in arrays["tag_names"].tolist()], int(arrays["total"]),
-                    )  # fmt: skip
-                if table.consistent():
-                    return table
-        table = cls.parse(data)
-        buffer = io.BytesIO()
-        np.savez(
-            buffer, words=table.words, counts=table.counts, tags=table.tags,
-            tag_names=np.array(table.tag_names), total=np.int64(table.total),
+        arrays = kept_arrays(
+            "jieba dictionary", REVISION, data, lambda: cls.parse(data).arrays(),
+            usable=lambda kept: cls.from_arrays(kept).consistent(),
         )  # fmt: skip
-        store.write(key, ".npz", buffer.getvalue())
-        return table
+        return cls.from_arrays(arrays)
+
+    def arrays(self) -> Arrays:
+        """The table as named arrays (as kept in the cache)."""
+        return {
+            "words": self.words, "counts": self.counts, "tags": self.tags,
+            "tag_names": np.array(self.tag_names), "total": np.int64(self.total),
+        }  # fmt: skip
+
+    @classmethod
+    def from_arrays(cls, arrays: Arrays) -> Dictionary:
+        """The table from :meth:`arrays`."""
+        names = [str(t) for t in arrays["tag_names"].tolist()]
+        return cls(arrays["words"], arrays["counts"], arrays["tags"], names, int(arrays["total"]))
 
     def consistent(self) -> bool:
         """Whether the arrays fit together (a table read back from the cache is checked)."""
@@ -122,6 +119,34 @@ class Dictionary:
         """The part of speech of ``word``, or None if it is not a word of the dictionary."""
         at, exact = self.find(word)
         return self.tag_names[self.tags[at]] if exact else None
+
+
+Arrays = dict[str, Any]
+"""Named NumPy arrays, as ``np.savez`` keeps them."""
+
+
+def kept_arrays(name: str, revision: int, source: bytes, make: Callable[[], Arrays],
+                usable: Callable[[Arrays], bool]) -> Arrays:  # fmt: skip
+    """Arrays ``make`` derives from a package's ``source`` data, kept in the cache's
+    ``tables`` under a digest of ``name``, ``revision`` and ``source``: read back in
+    milliseconds, and made again when the kept copy is missing, damaged in any way, or not
+    ``usable``."""
+    from podcast import stored
+
+    key = stored.digest(name, revision, hashlib.sha256(source).hexdigest())
+    store = stored.Store("tables")
+    kept = store.read(key, ".npz")
+    if kept is not None:
+        with contextlib.suppress(Exception):  # damaged in any way: made again
+            with np.load(io.BytesIO(kept)) as archive:
+                arrays = {field: archive[field] for field in archive.files}
+            if usable(arrays):
+                return arrays
+    arrays = make()
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    store.write(key, ".npz", buffer.getvalue())
+    return arrays
 
 
 def columns(data: bytes, fields: int, pieces: int = 16) -> list[npt.NDArray[np.bytes_]]:

@@ -30,6 +30,7 @@ from podcast.cli.common import (
     output_root,
     print_table,
     target_seconds,
+    warn,
     web_options,
 )
 from podcast.config import Show
@@ -254,8 +255,7 @@ class _Display(Follower):
         self._bar.__exit__(None, None, None)
 
     def warning(self, message: str) -> None:
-        if not self.quiet:
-            console_err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
+        warn([message], quiet=self.quiet)
 
     def fetching(self, url: str) -> None:
         if not self.live:
@@ -318,8 +318,7 @@ class _Display(Follower):
         elif result.status == "failed":
             console_err.print(f"[red]failed[/] {escape(result.key)}: {escape(result.reason)}", soft_wrap=True)
         if result.outcome is not None:
-            for message in result.outcome.warnings:
-                console_err.print(f"[yellow]warning:[/] {escape(result.key)}: {escape(message)}", soft_wrap=True)
+            warn(f"{result.key}: {message}" for message in result.outcome.warnings)
 
     def publishing(self) -> None:
         if self.live and self._overall is not None:
@@ -346,9 +345,8 @@ def _conclude(report: BatchReport, inputs: list[str], *, quiet: bool) -> None:
     """The closing table and totals (or, when quiet, only what failed)."""
     if report.publish_error:
         console_err.print(f"[bold red]error:[/] publishing failed: {escape(report.publish_error)}", soft_wrap=True)
-    if report.published is not None and not quiet:
-        for message in report.published.warnings:
-            console_err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
+    if report.published is not None:
+        warn(report.published.warnings, quiet=quiet)
     if not report.found and not quiet:
         console_err.print(
             f"no posts found in {' '.join(inputs)}" + ("" if report.results else ": nothing to do"),

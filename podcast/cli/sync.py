@@ -36,6 +36,7 @@ from podcast.cli.common import (
     load_show_for,
     output_root,
     target_seconds,
+    warn,
     web_options,
 )
 from podcast.parse.source import DEFAULT_MAX_BYTES
@@ -129,7 +130,7 @@ class _Quiet(Follower):
 
     def warning(self, message: str) -> None:
         if self.spoke:
-            _warn(message)
+            warn([message])
         else:
             self.held.append(message)
 
@@ -139,20 +140,15 @@ class _Quiet(Follower):
         if result.status in ("rendered", "failed", "pruned"):
             self.speak()
             console_err.print(result_line(result), soft_wrap=True, highlight=False, markup=False)
-            for message in result.outcome.warnings if result.outcome else ():
-                _warn(f"{result.key}: {message}")
+            warn(f"{result.key}: {message}" for message in (result.outcome.warnings if result.outcome else ()))
 
     def speak(self) -> None:
         """From now on everything is shown: first what was held back."""
         if not self.spoke:
             self.spoke = True
             for message in self.held:
-                _warn(message)
+                warn([message])
             self.held.clear()
-
-
-def _warn(message: str) -> None:
-    console_err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
 
 def _conclude(report: BatchReport, display: _Quiet) -> None:
@@ -164,7 +160,7 @@ def _conclude(report: BatchReport, display: _Quiet) -> None:
         return
     if report.published is not None:
         for message in report.published.warnings:
-            _warn(message)
+            warn([message])
     totals = [f"{report.count(s)} {s}" for s in ("rendered", "skipped", "failed", "pruned") if report.count(s)]
     if report.published is not None:
         totals.append(f"feed: {report.published.feed} ({report.published.episodes} episodes)")
